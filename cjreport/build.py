@@ -1,0 +1,113 @@
+"""Build the book: validate data/, build HTML (and the PDF) in a work directory, then publish atomically.
+
+    python -m cjreport.build [--pdf] [--root .] [--out _build]
+
+Bad input stops the build with one line naming the file and the line or id, before anything is written;
+a failing chapter or a Sphinx warning fails the build. In every case the last good book in <out>/html
+stays in place: it is only replaced once everything has built.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from .errors import DataError
+from .evidence import data_dir, fingerprint, load
+from .sphinx_ext import PDF_NAME
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def inputs_fingerprint(root: Path) -> str:
+    """Data and package code: when either changes, every chapter must run again (cached outputs would be stale)."""
+    digest = hashlib.sha256(fingerprint(data_dir()).encode())
+    for path in sorted(PACKAGE_DIR.glob("*.py")):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _jupyter_book(root: Path, work: Path, builder: str) -> None:
+    exe = Path(sys.executable).with_name("jupyter-book")
+    cmd = [str(exe), "build", str(root), "--path-output", str(work), "--builder", builder, "-W", "-n", "--keep-going"]
+    print("+", " ".join(cmd), flush=True)
+    result = subprocess.run(cmd, cwd=root)
+    if result.returncode != 0:
+        raise SystemExit(f"build failed: jupyter-book {builder} exited with {result.returncode} (see the log above); "
+                         "the previous book is left in place")
+
+
+def build(root: Path, out: Path, pdf: bool) -> None:
+    started = time.perf_counter()
+    try:
+        evidence = load()
+    except DataError as exc:
+        raise SystemExit(f"error: {exc}") from None
+    print(f"data/ verified: {len(evidence.sources)} sources, {len(evidence.quotations)} quotations, "
+          f"{len(evidence.coding)} coded cells", flush=True)
+
+    work = out / "work"
+    built = work / "_build"
+    stamp = out / "inputs.sha256"
+    current = inputs_fingerprint(root)
+    if not stamp.exists() or stamp.read_text().strip() != current:
+        # Data or package changed: drop the execution cache and Sphinx's environment so every chapter re-runs.
+        for stale in (built / ".jupyter_cache", built / ".doctrees", built / "jupyter_execute", built / "html", built / "latex"):
+            shutil.rmtree(stale, ignore_errors=True)
+    out.mkdir(parents=True, exist_ok=True)
+    stamp.unlink(missing_ok=True)
+
+    _jupyter_book(root, work, "html")
+    if pdf:
+        _jupyter_book(root, work, "pdflatex")
+        made = built / "latex" / PDF_NAME
+        if not made.exists():
+            raise SystemExit(f"build failed: {made} was not produced")
+        shutil.copyfile(made, built / "html" / "_static" / PDF_NAME)
+    _publish(built / "html", out / "html")
+    if pdf:
+        shutil.copyfile(built / "latex" / PDF_NAME, out / PDF_NAME)
+    stamp.write_text(current + "\n")
+    print(f"book written to {out / 'html'} in {time.perf_counter() - started:.1f} s", flush=True)
+
+
+def _publish(staged: Path, target: Path) -> None:
+    """Replace target with a copy of staged, swapping directories so readers never see half a book."""
+    fresh = target.with_name(target.name + ".new")
+    old = target.with_name(target.name + ".old")
+    shutil.rmtree(fresh, ignore_errors=True)
+    shutil.rmtree(old, ignore_errors=True)
+    shutil.copytree(staged, fresh)
+    if target.exists():
+        os.rename(target, old)
+    os.rename(fresh, target)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--root", type=Path, default=Path.cwd(), help="the book's root (holds _config.yml)")
+    parser.add_argument("--out", type=Path, default=None, help="output directory (default <root>/_build)")
+    parser.add_argument("--pdf", action="store_true", help="also build the PDF and link it from every page")
+    parser.add_argument("--check", action="store_true", help="only validate data/ and exit")
+    args = parser.parse_args(argv)
+    root = args.root.resolve()
+    if args.check:
+        try:
+            ev = load()
+        except DataError as exc:
+            raise SystemExit(f"error: {exc}") from None
+        print(f"data/ verified: {len(ev.sources)} sources, {len(ev.quotations)} quotations")
+        return
+    build(root, (args.out or root / "_build").resolve(), args.pdf)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,62 @@
+"""MyST Markdown that the chapters display: one output that both the HTML and the LaTeX builders render.
+
+Source text is escaped character by character, so a quotation that contains HTML, MyST roles, `{{ }}`,
+LaTeX specials or Markdown syntax shows as plain text in both outputs; nothing in it is interpreted.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from dataclasses import dataclass
+
+_PUNCT = re.compile("([" + re.escape(string.punctuation) + "])")
+# Characters that would end a line or a paragraph inside one rendered line of source text.
+_BREAKS = re.compile(r"[\s\u2028\u2029\u0085]+")
+_INVISIBLE = re.compile(r"[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]")
+
+
+def escape(text: str) -> str:
+    """Escape text for MyST so it renders literally: every ASCII punctuation mark gets a backslash."""
+    text = _INVISIBLE.sub("\ufffd", text)
+    return _PUNCT.sub(r"\\\1", _BREAKS.sub(" ", text).strip())
+
+
+def escape_cell(text: str) -> str:
+    """Escape text for a list-table cell (one line)."""
+    return escape(text)
+
+
+@dataclass(frozen=True)
+class Markdown:
+    """A MyST Markdown fragment; Jupyter shows it as Markdown, myst-nb parses it into the book."""
+
+    text: str
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, str]:
+        return {"text/markdown": self.text, "text/plain": self.text}
+
+    def __add__(self, other: "Markdown") -> "Markdown":
+        return Markdown(self.text.rstrip("\n") + "\n\n" + other.text)
+
+
+def join(parts: list[Markdown]) -> Markdown:
+    return Markdown("\n\n".join(p.text.strip("\n") for p in parts) + "\n")
+
+
+def list_table(header: list[str], rows: list[list[str]], *, caption: str, name: str, widths: list[int],
+               classes: str = "") -> Markdown:
+    """A MyST list-table: header cells become <th>; with `longtable` LaTeX breaks it across pages with the header repeated.
+
+    Cells are already-escaped MyST; the caption is escaped here.
+    """
+    if not rows:
+        return Markdown(f"*{escape(caption)}: no rows.*\n")
+    lines = [f"```{{list-table}} {escape(caption)}", ":header-rows: 1", f":name: {name}",
+             f":widths: {' '.join(str(w) for w in widths)}", f":class: longtable {classes}".rstrip(), ""]
+    for row in [header, *rows]:
+        for i, cell in enumerate(row):
+            body = cell.replace("\n\n", "\n\n    ").strip() or "—"
+            lines.append(("* - " if i == 0 else "  - ") + body)
+    lines.append("```")
+    return Markdown("\n".join(lines) + "\n")

@@ -1,0 +1,306 @@
+"""What the chapters display: quotations with their speakers, positions, disagreement tables, the appendix.
+
+Every function returns MyST Markdown built from data/ (see markup.py): chapters call these and add prose.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections import Counter
+
+from .evidence import Evidence, load
+from .markup import Markdown, escape, join, list_table
+from .quotations import Quotation, fold
+
+
+def _ev(evidence: Evidence | None) -> Evidence:
+    return evidence or load()
+
+
+def source_name(sid: str, evidence: Evidence | None = None) -> str:
+    """How the book names a source in running text and headers: its short author name and id."""
+    source = _ev(evidence).sources[sid]
+    return f"{source.short_name} ({sid})"
+
+
+def cite(sid: str, evidence: Evidence | None = None) -> str:
+    return f"{{cite:t}}`{_ev(evidence).sources[sid].bibkey}`"
+
+
+def appendix_ref(quote: Quotation, text: str = "in context") -> str:
+    return f"{{ref}}`{escape(text)} <{quote.label}>`"
+
+
+def attribution(quote: Quotation, evidence: Evidence | None = None) -> str:
+    """‘Speaker, as reported by Author, in Source (id)’ — escaped MyST with citation and appendix link."""
+    ev = _ev(evidence)
+    source = ev.sources[quote.source]
+    if quote.voice == "author":
+        who = f"{escape(quote.speaker)} (the author)"
+    elif quote.voice == "reported":
+        who = f"{escape(quote.speaker)}, as reported by {escape(quote.reported_by)}"
+    else:
+        who = f"{escape(quote.speaker)}, a reader comment below the article, not the author’s view"
+    return f"— {who}; source {source.id}, {cite(source.id, ev)}; {appendix_ref(quote)}"
+
+
+def quote(qid: str, evidence: Evidence | None = None) -> Markdown:
+    """One quotation as a block quote, then its speaker, source and a link to it in the appendix."""
+    ev = _ev(evidence)
+    q = ev.quotations[qid]
+    return Markdown(f"> {escape(q.text)}\n\n{{.cj-attribution}}\n{attribution(q, ev)}\n")
+
+
+def quotes(qids: list[str], evidence: Evidence | None = None) -> Markdown:
+    return join([quote(qid, evidence) for qid in qids])
+
+
+def inline_quote(qid: str, evidence: Evidence | None = None) -> str:
+    """A short quotation for a table cell: “text” (speaker, link)."""
+    ev = _ev(evidence)
+    q = ev.quotations[qid]
+    who = escape(q.speaker) if q.voice == "author" else f"{escape(q.speaker)}, reported"
+    return f"“{escape(q.text)}” ({who}; {appendix_ref(q, q.id)})"
+
+
+def stance_label(stance_id: str, evidence: Evidence | None = None) -> str:
+    return _ev(evidence).codebook.stance(stance_id).label
+
+
+def questions(theme_id: str, evidence: Evidence | None = None) -> Markdown:
+    """The contested questions of a theme as a numbered list."""
+    ev = _ev(evidence)
+    theme = ev.codebook.theme(theme_id)
+    return Markdown("\n".join(f"{i}. **{escape(q.proposition)}** ({q.id})" for i, q in enumerate(theme.questions, 1)) + "\n")
+
+
+def positions(question_id: str, evidence: Evidence | None = None) -> Markdown:
+    """For one question: every source's stance, the coder's rationale, and the supporting quotations."""
+    ev = _ev(evidence)
+    question = ev.codebook.questions[question_id]
+    parts = [Markdown(f"*Proposition:* {escape(question.proposition)}")]
+    addressed = []
+    for sid in ev.sources:
+        code = ev.coding[(question_id, sid)]
+        if code.stance == "not_addressed":
+            continue
+        addressed.append(sid)
+        parts.append(Markdown(f"**{escape(source_name(sid, ev))} — {escape(stance_label(code.stance, ev))}.** "
+                              f"{escape(code.rationale)}"))
+        parts.extend(quote(qid, ev) for qid in code.quotations)
+    silent = [source_name(sid, ev) for sid in ev.sources if sid not in addressed]
+    if silent:
+        parts.append(Markdown(f"*Not addressed by:* {escape(', '.join(silent))}."))
+    return join(parts)
+
+
+def disagreement_table(theme_id: str | None = None, evidence: Evidence | None = None, *, with_quotes: bool = True) -> Markdown:
+    """Question × source: the stance in words, and (optionally) the first supporting quotation."""
+    ev = _ev(evidence)
+    themes = [ev.codebook.theme(theme_id)] if theme_id else list(ev.codebook.themes)
+    header = ["Question"] + [escape(source_name(sid, ev)) for sid in ev.sources]
+    rows = []
+    for theme in themes:
+        for question in theme.questions:
+            row = [f"{escape(question.proposition)} ({question.id})"]
+            for sid in ev.sources:
+                code = ev.coding[(question.id, sid)]
+                cell = f"**{escape(stance_label(code.stance, ev))}**"
+                if with_quotes and code.quotations:
+                    cell += "\n\n" + inline_quote(code.quotations[0], ev)
+                row.append(cell)
+            rows.append(row)
+    n = len(ev.sources)
+    first = 22 if with_quotes else 40
+    widths = [first] + [max(1, (100 - first) // n)] * n
+    caption = (f"Where the sources stand: {themes[0].title}" if theme_id else "Where the sources stand: every question")
+    name = f"table-{theme_id or 'all'}-{'quotes' if with_quotes else 'stances'}"
+    return list_table(header, rows, caption=caption, name=name, widths=widths, classes="cj-disagreement")
+
+
+def silences(theme_id: str, evidence: Evidence | None = None) -> Markdown:
+    """Which sources say nothing on which questions of a theme, and where sources that speak split."""
+    ev = _ev(evidence)
+    items = []
+    for question in ev.codebook.theme(theme_id).questions:
+        stances = {sid: ev.coding[(question.id, sid)].stance for sid in ev.sources}
+        silent = [source_name(s, ev) for s, st in stances.items() if st == "not_addressed"]
+        taken = Counter(st for st in stances.values() if st not in ("not_addressed", "reports"))
+        split = "the sources that take a position split" if len(taken) > 1 else (
+            "the sources that take a position agree" if taken else "no source takes a position of its own")
+        text = f"**{escape(question.proposition)}** — {escape(split)}"
+        if taken:
+            text += " (" + escape(", ".join(f"{stance_label(k, ev).lower()}: {v}" for k, v in sorted(taken.items()))) + ")"
+        text += "; not addressed by " + (escape(", ".join(silent)) if silent else "none") + "."
+        items.append("- " + text)
+    return Markdown("\n".join(items) + "\n")
+
+
+def stance_scale(evidence: Evidence | None = None) -> Markdown:
+    ev = _ev(evidence)
+    rows = [[f"**{escape(s.label)}** ({s.id})", escape(s.definition), escape(s.rule)] for s in ev.codebook.stances]
+    return list_table(["Stance", "Definition", "Decision rule"], rows, caption="The stance scale",
+                      name="table-stance-scale", widths=[18, 41, 41])
+
+
+def codebook_table(evidence: Evidence | None = None) -> Markdown:
+    ev = _ev(evidence)
+    rows = [[escape(t.title), f"{escape(q.proposition)} ({q.id})", escape(q.note)]
+            for t in ev.codebook.themes for q in t.questions]
+    return list_table(["Theme", "Question", "Coding note"], rows, caption="The codebook: themes and contested questions",
+                      name="table-codebook", widths=[20, 40, 40])
+
+
+def source_profiles(evidence: Evidence | None = None) -> Markdown:
+    """Who wrote what, when, where: the profile table of the sources chapter."""
+    ev = _ev(evidence)
+    rows = []
+    for s in ev.sources.values():
+        body_words = len(s.body_text.split())
+        date = f"{s.date} ({s.date_status}: {s.date_basis})"
+        rows.append([f"{s.id} {cite(s.id, ev)}", escape(s.title), escape(s.author), escape(s.affiliation),
+                     escape(s.outlet), escape(date), escape(s.kind), str(body_words)])
+    return list_table(["Id", "Title", "Author", "Affiliation", "Outlet", "Date", "Kind", "Body words"], rows,
+                      caption="The five sources as they present themselves", name="table-source-profiles",
+                      widths=[8, 18, 12, 16, 14, 16, 8, 8])
+
+
+def reliability(evidence: Evidence | None = None) -> Markdown:
+    ev = _ev(evidence)
+    return Markdown("\n".join(f"- **{escape(source_name(s.id, ev))}**: {escape(s.reliability)}"
+                              for s in ev.sources.values()) + "\n")
+
+
+def appendix(sid: str, evidence: Evidence | None = None) -> Markdown:
+    """A source in full: body as paragraphs, furniture and comments set apart, every quoted passage marked and labelled."""
+    ev = _ev(evidence)
+    s = ev.sources[sid]
+    quotes = sorted(ev.quotes_for(source=sid), key=lambda q: q.start)
+    blocks: list[str] = [f"(source-{s.id})=", f"## {escape(s.id)}: {escape(s.title)}",
+                         f"{escape(s.author)}, {escape(s.outlet)}, {escape(s.date)} ({escape(s.date_status)}). "
+                         f"File `{s.file}`; SHA-256 `{s.sha256[:16]}…`. {cite(sid, ev)}"]
+    for part in s.parts:
+        paragraphs = _paragraphs(s.text, part.start, part.end, quotes)
+        if part.kind == "body":
+            blocks.extend(paragraphs)
+        else:
+            title = ("Reader comments (not the author’s view)" if part.kind == "comments"
+                     else f"Page furniture: {part.label}")
+            blocks.append(f":::{{admonition}} {escape(title)}\n:class: cj-{part.kind}\n\n" + "\n\n".join(paragraphs) + "\n:::")
+    return Markdown("\n\n".join(blocks) + "\n")
+
+
+def _paragraphs(text: str, start: int, end: int, quotes: list[Quotation]) -> list[str]:
+    """Split [start, end) at line breaks; wrap quoted spans; put each quotation's label before its paragraph."""
+    out = []
+    pos = start
+    for line in text[start:end].split("\n"):
+        line_start, line_end = pos, pos + len(line)
+        pos = line_end + 1
+        if not line.strip():
+            continue
+        labels, pieces, cursor = [], [], line_start
+        for q in quotes:
+            if q.end <= line_start or q.start >= line_end:
+                continue
+            if q.start >= line_start:
+                labels.append(f"({q.label})=")
+            s, e = max(q.start, line_start, cursor), min(q.end, line_end)
+            if s >= e:
+                continue
+            pieces.append(escape_keep(text[cursor:s]))
+            pieces.append(f"[{escape_keep(text[s:e])}]{{.cj-quoted}}[{q.id}]{{.cj-marker}}")
+            cursor = e
+        pieces.append(escape_keep(text[cursor:line_end]))
+        out.append("\n".join(labels + ["".join(pieces).strip()]))
+    return out
+
+
+def escape_keep(text: str) -> str:
+    """Escape, keeping one leading/trailing space so spans join with the words around them."""
+    core = escape(text)
+    if not core:
+        return " " if text and text.isspace() else ""
+    lead = " " if text[:1].isspace() else ""
+    trail = " " if text[-1:].isspace() else ""
+    return lead + core + trail
+
+
+def quotation_rows(evidence: Evidence | None = None) -> list[dict[str, str]]:
+    """One row per quotation with source, speaker, theme, the questions it supports and their stances."""
+    ev = _ev(evidence)
+    supports: dict[str, list[str]] = {}
+    for code in ev.coding.values():
+        for qid in code.quotations:
+            supports.setdefault(qid, []).append(f"{code.question}: {stance_label(code.stance, ev)}")
+    rows = []
+    for q in ev.quotations.values():
+        rows.append({
+            "id": q.id, "source": source_name(q.source, ev), "speaker": q.speaker, "voice": q.voice,
+            "theme": ev.codebook.theme(q.theme).title, "supports": "; ".join(supports.get(q.id, [])) or "—",
+            "text": fold(q.text).strip(),
+        })
+    return rows
+
+
+class QuotationIndex:
+    """The searchable quotation index: DataTables (vendored, offline) in HTML, a long table in the PDF."""
+
+    def __init__(self, evidence: Evidence | None = None):
+        self.evidence = _ev(evidence)
+        self.rows = quotation_rows(self.evidence)
+
+    def html(self) -> str:
+        cols = [("id", "Id"), ("source", "Source"), ("speaker", "Speaker"), ("theme", "Theme"),
+                ("supports", "Question: stance"), ("text", "Quotation")]
+        head = "".join(f'<th scope="col">{label}</th>' for _, label in cols)
+        body = []
+        for row in self.rows:
+            cells = []
+            for key, _ in cols:
+                value = html.escape(row[key])
+                if key == "id":
+                    value = f'<a href="appendix.html#{html.escape(row["id"])}">{value}</a>'
+                cells.append(f"<td>{value}</td>")
+            body.append("<tr>" + "".join(cells) + "</tr>")
+        return (f'<table class="cj-datatable display" aria-label="Quotation index: {len(self.rows)} quotations">'
+                f"<caption>All {len(self.rows)} quotations; type in the search box to filter, click a header to sort."
+                f"</caption><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>")
+
+    def markdown(self) -> Markdown:
+        ev = self.evidence
+        rows = [[f"{{ref}}`{r['id']} <{r['id']}>`", escape(r["source"]), escape(r["speaker"]), escape(r["theme"]),
+                 escape(r["supports"]), f"“{escape(r['text'])}”"] for r in self.rows]
+        return list_table(["Id", "Source", "Speaker", "Theme", "Question: stance", "Quotation"], rows,
+                          caption="Every quotation in the book", name="table-quotation-index",
+                          widths=[12, 10, 12, 12, 18, 36])
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, str]:
+        md = self.markdown().text
+        return {"text/html": self.html(), "text/markdown": md, "text/plain": f"{len(self.rows)} quotations"}
+
+
+def keyword_in_context(term: str, evidence: Evidence | None = None, width: int = 45) -> Markdown:
+    """Every occurrence of a term in the article bodies, with the words either side (a concordance)."""
+    from .vocab import keyword_in_context as kwic
+
+    ev = _ev(evidence)
+    texts = {sid: s.body_text for sid, s in ev.sources.items()}
+    rows = [[escape(source_name(c.source, ev)), escape(c.left), f"**{escape(c.match)}**", escape(c.right)]
+            for c in kwic(texts, term, width)]
+    if not rows:
+        return Markdown(f"No source uses the word {escape(term)}.\n")
+    return list_table(["Source", "Before", "Term", "After"], rows, caption=f"The word {term} in context",
+                      name=f"table-kwic-{re.sub(r'[^a-z0-9]+', '-', term.lower())}", widths=[16, 37, 10, 37])
+
+
+def other_passages(theme_id: str, evidence: Evidence | None = None) -> Markdown:
+    """Quotations filed under a theme that no coded cell of that theme cites: context, shown with their speakers."""
+    ev = _ev(evidence)
+    cited = {qid for q in ev.codebook.theme(theme_id).questions for sid in ev.sources
+             for qid in ev.coding[(q.id, sid)].quotations}
+    rest = [q for q in ev.quotes_for(theme=theme_id) if q.id not in cited]
+    if not rest:
+        return Markdown("Every passage filed under this theme is cited above.\n")
+    return join([quote(q.id, ev) for q in sorted(rest, key=lambda q: (q.source, q.start))])

@@ -1,0 +1,121 @@
+"""Sphinx extension: serve every script the book needs from its own files, and link the PDF.
+
+- the Vega/Vega-Lite/vega-embed bundle from vl-convert, written once per book as _static/cjreport/charts.js
+  and loaded (as an ES module) only on pages that hold a chart;
+- DataTables from itables' offline bundle, loaded only on pages with the quotation index;
+- a "Download PDF" link at the top of every page.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+from sphinx.application import Sphinx
+
+STATIC = "cjreport"
+PDF_NAME = "china-japan-security.pdf"
+
+# Draws every chart container on the page. The Vega-Lite spec travels in a JSON script tag next to the
+# container, so a page never carries a copy of the library, only its own specs.
+CHART_LOADER = """
+async function drawCharts() {
+  for (const box of document.querySelectorAll('.cj-chart')) {
+    const target = box.querySelector('.cj-chart-canvas');
+    const spec = JSON.parse(box.querySelector('script.cj-chart-spec').textContent);
+    try {
+      await vegaEmbed(target, spec, {renderer: 'svg', actions: false});
+      box.dataset.drawn = 'true';
+    } catch (err) {
+      box.dataset.drawn = 'error';
+      console.error('chart ' + box.id + ': ' + err);
+    }
+  }
+}
+if (document.readyState === 'loading') {
+  document.addEventListener('DOMContentLoaded', drawCharts);
+} else {
+  drawCharts();
+}
+"""
+
+TABLE_LOADER = """
+import DataTable from './dt_bundle.js';
+for (const table of document.querySelectorAll('table.cj-datatable')) {
+  new DataTable(table, {paging: true, pageLength: 25, order: [], autoWidth: false});
+}
+"""
+
+
+def _write_assets(outdir: Path) -> None:
+    import vl_convert
+
+    target = outdir / "_static" / STATIC
+    target.mkdir(parents=True, exist_ok=True)
+    (target / "charts.js").write_text(vl_convert.javascript_bundle(CHART_LOADER), encoding="utf-8")
+    itables_html = Path(__import__("itables").__file__).parent / "html"
+    for name in ("dt_bundle.js", "dt_bundle.css"):
+        shutil.copyfile(itables_html / name, target / name)
+    (target / "tables.js").write_text(TABLE_LOADER, encoding="utf-8")
+
+
+def _on_builder_inited(app: Sphinx) -> None:
+    if app.builder.format == "html":
+        _write_assets(Path(app.outdir))
+
+
+def _on_page_context(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
+    if app.builder.format != "html" or "body" not in context:
+        return
+    body: str = context["body"]
+    if "cj-chart" in body:
+        app.add_js_file(f"{STATIC}/charts.js", type="module")
+    if "cj-datatable" in body:
+        app.add_css_file(f"{STATIC}/dt_bundle.css")
+        app.add_js_file(f"{STATIC}/tables.js", type="module")
+    _drop_kernel_assets(context)
+    pdf = context["pathto"](f"_static/{PDF_NAME}", 1)
+    # docutils marks the bibliography role="list" around doc-biblioentry items, which axe-core rates a
+    # critical ARIA error (a list must own listitems); the entries keep their own roles.
+    body = body.replace('<div role="list" class="citation-list">', '<div class="citation-list">')
+    context["body"] = (
+        f'<p class="cj-pdf-link"><a href="{pdf}" download>Download PDF</a> of the whole book</p>\n' + body
+    )
+
+
+def _drop_kernel_assets(context: dict[str, Any]) -> None:
+    """Drop what only a live kernel could use.
+
+    Jupyter Book always loads sphinx-thebe, which declares THEBE_JS_URL twice (a console error on every
+    page) and points at a CDN; myst-nb embeds the explorer's widget state (random model ids, so two builds
+    would differ) for a widget the static book does not show. The book launches no kernel: both go.
+    """
+    def keep(asset: Any) -> bool:
+        name = str(getattr(asset, "filename", asset) or "")
+        attributes = getattr(asset, "attributes", {})
+        body = str(attributes.get("body", ""))
+        widget = "jupyter.widget" in str(attributes.get("type", ""))
+        return "thebe" not in name and "THEBE" not in body and not widget
+
+    context["script_files"] = [a for a in context.get("script_files", []) if keep(a)]
+    context["css_files"] = [a for a in context.get("css_files", []) if keep(a)]
+
+
+GENERATED_BIB = "book/_generated/sources.bib"
+
+
+def _on_config_inited(app: Sphinx, config: Any) -> None:
+    """Write the sources' BibTeX from data/ before sphinxcontrib-bibtex reads its files."""
+    from . import bib
+    from .evidence import load
+
+    bib.write(load(), Path(app.confdir) / GENERATED_BIB)
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.connect("config-inited", _on_config_inited, priority=100)
+    app.connect("builder-inited", _on_builder_inited)
+    app.connect("html-page-context", _on_page_context)
+    app.add_css_file("cjreport.css")
+    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,54 @@
+"""axe-core (shipped inside axe-playwright-python, so offline) on every page: no serious or critical violation."""
+
+from __future__ import annotations
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from bs4 import BeautifulSoup
+
+from cjreport.audit import pages
+
+from .browser import offline_browser, serve
+
+pytestmark = pytest.mark.browser
+
+
+def test_axe_finds_no_serious_or_critical_violation(html_dir):
+    axe = Axe()
+    problems = []
+    with serve(html_dir) as base, offline_browser(base) as open_page:
+        for path in pages(html_dir):
+            rel = str(path.relative_to(html_dir))
+            page, visit = open_page(rel)
+            page.wait_for_load_state("networkidle")
+            results = axe.run(page)
+            for violation in results.response["violations"]:
+                if violation["impact"] in ("serious", "critical"):
+                    targets = [n["target"] for n in violation["nodes"][:3]]
+                    problems.append(f"{rel}: {violation['id']} ({violation['impact']}) {targets}")
+            page.close()
+    assert not problems, "\n".join(problems)
+
+
+def test_charts_have_labels_and_text_equivalents(html_dir):
+    for path in pages(html_dir):
+        soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        for chart in soup.select(".cj-chart"):
+            assert chart.get("role") == "figure" and len(chart.get("aria-label", "")) > 30, path
+            table = chart.find_next_sibling("details")
+            assert table is not None and table.find("table").find("th"), path
+
+
+def test_tables_have_header_cells(html_dir):
+    for path in pages(html_dir):
+        article = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser").find("article")
+        for table in article.find_all("table") if article else []:
+            assert table.find("th"), (path.name, str(table)[:200])
+
+
+def test_stances_are_written_not_only_coloured(html_dir, evidence):
+    soup = BeautifulSoup((html_dir / "book" / "synthesis.html").read_text(encoding="utf-8"), "html.parser")
+    table = soup.find("table", class_="cj-disagreement")
+    labels = {s.label for s in evidence.codebook.stances}
+    cells = [td.get_text(" ").strip() for tr in table.find("tbody").find_all("tr") for td in tr.find_all("td")[1:]]
+    assert cells and all(any(cell.startswith(label) for label in labels) for cell in cells)
