@@ -34,11 +34,24 @@ def inputs_fingerprint(root: Path) -> str:
     return digest.hexdigest()
 
 
+def source_date_epoch(root: Path) -> str:
+    """The time of the checked-out commit: Sphinx and xdvipdfmx date the book by it, so rebuilds match."""
+    try:
+        out = subprocess.run(["git", "-C", str(root), "log", "-1", "--format=%ct"], capture_output=True, text=True, timeout=10)
+        if out.returncode == 0 and out.stdout.strip().isdigit():
+            return out.stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        pass
+    return "1700000000"  # outside git (a scratch copy): a fixed date rather than the clock
+
+
 def _jupyter_book(root: Path, work: Path, builder: str) -> None:
     exe = Path(sys.executable).with_name("jupyter-book")
     cmd = [str(exe), "build", str(root), "--path-output", str(work), "--builder", builder, "-W", "-n", "--keep-going"]
     print("+", " ".join(cmd), flush=True)
-    result = subprocess.run(cmd, cwd=root)
+    env = {**os.environ, "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH") or source_date_epoch(root),
+           "FORCE_SOURCE_DATE": "1"}
+    result = subprocess.run(cmd, cwd=root, env=env)
     if result.returncode != 0:
         raise SystemExit(f"build failed: jupyter-book {builder} exited with {result.returncode} (see the log above); "
                          "the previous book is left in place")
@@ -65,6 +78,7 @@ def build(root: Path, out: Path, pdf: bool) -> None:
     stamp.unlink(missing_ok=True)
 
     _jupyter_book(root, work, "html")
+    _audit(built / "html", evidence)
     if pdf:
         _jupyter_book(root, work, "pdflatex")
         made = built / "latex" / PDF_NAME
@@ -76,6 +90,21 @@ def build(root: Path, out: Path, pdf: bool) -> None:
         shutil.copyfile(built / "latex" / PDF_NAME, out / PDF_NAME)
     stamp.write_text(current + "\n")
     print(f"book written to {out / 'html'} in {time.perf_counter() - started:.1f} s", flush=True)
+
+
+def _audit(html: Path, evidence) -> None:
+    """Refuse to publish a book that quotes what no source says, links nowhere, or loads from outside."""
+    from .audit import broken_links, external_resources, unverified_quotations
+
+    checks = {
+        "passage in quotation marks that is not verbatim in a source": unverified_quotations(html, [s.text for s in evidence.sources.values()]),
+        "broken internal link": [f for f in broken_links(html) if "china-japan-security.pdf" not in f.text],
+        "resource loaded from outside the book": external_resources(html),
+    }
+    problems = [f"{kind}: {finding}" for kind, findings in checks.items() for finding in findings]
+    if problems:
+        raise SystemExit("build failed: " + f"{len(problems)} problem(s) in the built HTML; first: {problems[0]}"
+                         + "".join(f"\n  {p}" for p in problems[1:10]) + "\nthe previous book is left in place")
 
 
 def _publish(staged: Path, target: Path) -> None:

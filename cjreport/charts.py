@@ -109,7 +109,7 @@ def stance_matrix(evidence: Evidence | None = None) -> Figure:
     ).add_params(pick)
     marks = base.mark_text(fontSize=13).encode(text="mark:N", opacity=alt.condition(pick, alt.value(1.0), alt.value(0.15)))
     chart = (cells + marks).properties(
-        width=90 * len(ev.sources), height=alt.Step(20),
+        width=72 * len(ev.sources), height=alt.Step(20),
         title=alt.Title("Stance of each source on each contested question",
                         subtitle="Symbols: + supports, ± qualified, − opposes, R reports only, · not addressed"),
     )
@@ -265,7 +265,7 @@ def actors(evidence: Evidence | None = None) -> Figure:
     text = base.mark_text(fontSize=11).encode(
         text="mentions:Q", color=alt.condition("datum.mentions > 15", alt.value("white"), alt.value("black")))
     chart = (heat + text).add_params(pick).properties(
-        width=90 * len(names), height=alt.Step(18),
+        width=72 * len(names), height=alt.Step(18),
         title=alt.Title("Who is named: mentions of actors in each article body",
                         subtitle="Counts of name forms listed in data/actors.yaml; each cell shows its count"))
     return Figure(chart, "actors",

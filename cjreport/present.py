@@ -14,6 +14,12 @@ from .markup import Markdown, escape, join, list_table
 from .quotations import Quotation, fold
 
 
+def number_word(n: int) -> str:
+    """Small counts in words, as running prose writes them."""
+    words = "zero one two three four five six seven eight nine ten eleven twelve".split()
+    return words[n] if 0 <= n < len(words) else str(n)
+
+
 def _ev(evidence: Evidence | None) -> Evidence:
     return evidence or load()
 
@@ -162,8 +168,8 @@ def source_profiles(evidence: Evidence | None = None) -> Markdown:
         rows.append([f"{s.id} {cite(s.id, ev)}", escape(s.title), escape(s.author), escape(s.affiliation),
                      escape(s.outlet), escape(date), escape(s.kind), str(body_words)])
     return list_table(["Id", "Title", "Author", "Affiliation", "Outlet", "Date", "Kind", "Body words"], rows,
-                      caption="The five sources as they present themselves", name="table-source-profiles",
-                      widths=[8, 18, 12, 16, 14, 16, 8, 8])
+                      caption=f"The {number_word(len(rows))} sources as they present themselves", name="table-source-profiles",
+                      widths=[6, 18, 12, 14, 18, 16, 8, 8])
 
 
 def reliability(evidence: Evidence | None = None) -> Markdown:
@@ -292,7 +298,7 @@ def keyword_in_context(term: str, evidence: Evidence | None = None, width: int =
     if not rows:
         return Markdown(f"No source uses the word {escape(term)}.\n")
     return list_table(["Source", "Before", "Term", "After"], rows, caption=f"The word {term} in context",
-                      name=f"table-kwic-{re.sub(r'[^a-z0-9]+', '-', term.lower())}", widths=[16, 37, 10, 37])
+                      name=f"table-kwic-{re.sub(r'[^a-z0-9]+', '-', term.lower())}", widths=[14, 33, 20, 33])
 
 
 def other_passages(theme_id: str, evidence: Evidence | None = None) -> Markdown:

@@ -81,7 +81,8 @@ def test_hostile_book_is_still_whole(fixture_book):
 def test_sixth_source_everywhere(fixture_book):
     data, out = fixture_book
     name = "Fixture (005)"
-    assert name in _page(out, "sources").find("table").get_text(" ")
+    profiles = _page(out, "sources").find("table", id="table-source-profiles").get_text(" ")
+    assert "005" in profiles and "Mallory Fixture" in profiles and "six sources" in profiles
     assert name in _page(out, "synthesis").find("table", class_="cj-disagreement").get_text(" ")
     assert "q005-script" in _page(out, "quotation-index").find("table", class_="cj-datatable").get_text(" ")
     assert _page(out, "appendix").find(id="source-005") is not None
