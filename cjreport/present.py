@@ -35,7 +35,11 @@ def cite(sid: str, evidence: Evidence | None = None) -> str:
 
 
 def appendix_ref(quote: Quotation, text: str = "in context") -> str:
-    return f"{{ref}}`{escape(text)} <{quote.label}>`"
+    """A link to the quoted passage in the appendix. Role text is not Markdown, so it is not escaped: it
+    may only be words or an id (the loader restricts ids to lowercase letters, digits and hyphens)."""
+    if not re.fullmatch(r"[A-Za-z0-9 -]+", text):
+        raise ValueError(f"link text {text!r} must be plain words or an id")
+    return f"{{ref}}`{text} <{quote.label}>`"
 
 
 def attribution(quote: Quotation, evidence: Evidence | None = None) -> str:
