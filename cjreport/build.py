@@ -78,6 +78,14 @@ def build(root: Path, out: Path, pdf: bool) -> None:
     stamp.unlink(missing_ok=True)
 
     _jupyter_book(root, work, "html")
+    manifest = out / "published.manifest"
+    listing = _listing(built / "html")
+    if not pdf and (out / "html").exists() and manifest.exists() and manifest.read_text() == listing:
+        # Sphinx wrote nothing new: the published book is this very build, already audited.
+        stamp.write_text(current + "\n")
+        print(f"book unchanged in {out / 'html'} ({time.perf_counter() - started:.1f} s)", flush=True)
+        return
+    manifest.unlink(missing_ok=True)
     _audit(built / "html", evidence)
     if pdf:
         _jupyter_book(root, work, "pdflatex")
@@ -89,7 +97,14 @@ def build(root: Path, out: Path, pdf: bool) -> None:
     if pdf:
         shutil.copyfile(built / "latex" / PDF_NAME, out / PDF_NAME)
     stamp.write_text(current + "\n")
+    manifest.write_text(_listing(built / "html"))
     print(f"book written to {out / 'html'} in {time.perf_counter() - started:.1f} s", flush=True)
+
+
+def _listing(tree: Path) -> str:
+    """Path and content hash of every file (Sphinx re-copies static files on every build, so mtimes change)."""
+    return "".join(f"{p.relative_to(tree)} {hashlib.sha1(p.read_bytes()).hexdigest()}\n"
+                   for p in sorted(tree.rglob("*")) if p.is_file())
 
 
 def _audit(html: Path, evidence) -> None:

@@ -86,6 +86,11 @@ def _write_assets(outdir: Path) -> None:
 def _on_builder_inited(app: Sphinx) -> None:
     if app.builder.format == "html":
         _write_assets(Path(app.outdir))
+        # myst-nb copies its stylesheet only when the build ends; pages written before it exists lack the
+        # ?v= checksum that pages of a later, incremental build get. Copy it first, so every build matches.
+        from myst_nb.sphinx_ext import add_global_html_resources
+
+        add_global_html_resources(app, None)
 
 
 def _on_page_context(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
@@ -125,15 +130,15 @@ def _drop_kernel_assets(context: dict[str, Any]) -> None:
     context["css_files"] = [a for a in context.get("css_files", []) if keep(a)]
 
 
-GENERATED_BIB = "book/_generated/sources.bib"
-
-
 def _on_config_inited(app: Sphinx, config: Any) -> None:
-    """Write the sources' BibTeX from data/ before sphinxcontrib-bibtex reads its files."""
+    """Write the sources' BibTeX from data/ into this build's own directory, before sphinxcontrib-bibtex reads
+    its files, so a new source needs no hand-made entry and two builds never share the file."""
     from . import bib
     from .evidence import load
 
-    bib.write(load(), Path(app.confdir) / GENERATED_BIB)
+    path = Path(app.doctreedir).parent / "cjreport" / "sources.bib"
+    bib.write(load(), path)
+    config.bibtex_bibfiles = [str(path), *config.bibtex_bibfiles]
 
 
 def setup(app: Sphinx) -> dict[str, Any]:

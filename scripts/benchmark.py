@@ -78,7 +78,7 @@ def main() -> None:
     root = scratch / "book-copy"
     root.mkdir()
     for name in ("book", "data"):
-        shutil.copytree(ROOT / name, root / name, ignore=shutil.ignore_patterns("_generated"))
+        shutil.copytree(ROOT / name, root / name)
     for name in ("_config.yml", "_toc.yml"):
         shutil.copy(ROOT / name, root / name)
     out = scratch / "_build"
