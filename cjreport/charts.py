@@ -176,9 +176,14 @@ def _midpoint(iso: str) -> str:
     return iso
 
 
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
 def timeline(evidence: Evidence | None = None) -> Figure:
     ev = _ev(evidence)
     events = pd.DataFrame([{"date": _midpoint(e.date), "as stated": e.date, "precision": e.precision, "event": e.event,
+                            "label": f"{e.date}: {_shorten(e.event, 60)}",
                             "mentioned by": ", ".join(source_name(s, ev) for s in e.sources),
                             "quotations": " ".join(e.quotations) or "—"} for e in ev.events])
     published = pd.DataFrame([{"date": _midpoint(s.date), "as stated": s.date, "source": source_name(s.id, ev),
@@ -186,7 +191,8 @@ def timeline(evidence: Evidence | None = None) -> Figure:
     zoom = alt.selection_interval(encodings=["x"], bind="scales", name="zoom")
     points = alt.Chart(events).mark_point(filled=True, size=70, shape="diamond", color="#333333").encode(
         x=alt.X("date:T", title="Date (year-only dates drawn at mid-year, month-only at mid-month)"),
-        y=alt.Y("event:N", sort=list(events["event"]), title=None, axis=alt.Axis(labelLimit=420)),
+        # Labels are shortened here, not by Vega's labelLimit, whose text measuring costs a second per render.
+        y=alt.Y("label:N", sort=list(events["label"]), title=None, axis=alt.Axis(labelLimit=0)),
         tooltip=["as stated:N", "event:N", "mentioned by:N", "quotations:N"],
     )
     rules = alt.Chart(published).mark_rule(strokeDash=[4, 3], strokeWidth=2).encode(

@@ -314,3 +314,11 @@ def other_passages(theme_id: str, evidence: Evidence | None = None) -> Markdown:
     if not rest:
         return Markdown("Every passage filed under this theme is cited above.\n")
     return join([quote(q.id, ev) for q in sorted(rest, key=lambda q: (q.source, q.start))])
+
+
+def source_list(evidence: Evidence | None = None) -> Markdown:
+    """One line per source: who, what, where, when (the profile table in the sources chapter has the rest)."""
+    ev = _ev(evidence)
+    return Markdown("\n".join(
+        f"- **{escape(source_name(s.id, ev))}**: {escape(s.title)}. {escape(s.author)}; {escape(s.outlet)}; "
+        f"{escape(s.date)} ({escape(s.date_status)}). {cite(s.id, ev)}" for s in ev.sources.values()) + "\n")
