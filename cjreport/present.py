@@ -274,8 +274,10 @@ class QuotationIndex:
                     value = f'<a href="appendix.html#{html.escape(row["id"])}">{value}</a>'
                 cells.append(f"<td>{value}</td>")
             body.append("<tr>" + "".join(cells) + "</tr>")
-        return (f'<table class="cj-datatable display" aria-label="Quotation index: {len(self.rows)} quotations">'
-                f"<caption>All {len(self.rows)} quotations; type in the search box to filter, click a header to sort."
+        widths = (11, 9, 12, 12, 16, 40)  # the quotation gets the room
+        colgroup = "<colgroup>" + "".join(f'<col style="width:{w}%">' for w in widths) + "</colgroup>"
+        return (f'<table class="cj-datatable display" style="width:100%" aria-label="Quotation index: {len(self.rows)} quotations">'
+                f"{colgroup}<caption>All {len(self.rows)} quotations; type in the search box to filter, click a header to sort."
                 f"</caption><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>")
 
     def markdown(self) -> Markdown:
@@ -322,3 +324,10 @@ def source_list(evidence: Evidence | None = None) -> Markdown:
     return Markdown("\n".join(
         f"- **{escape(source_name(s.id, ev))}**: {escape(s.title)}. {escape(s.author)}; {escape(s.outlet)}; "
         f"{escape(s.date)} ({escape(s.date_status)}). {cite(s.id, ev)}" for s in ev.sources.values()) + "\n")
+
+
+def appendix_contents(evidence: Evidence | None = None) -> Markdown:
+    """Links to each source's place on the appendix page (its headings are inside an output, off the page menu)."""
+    ev = _ev(evidence)
+    return Markdown("\n".join(f"- {{ref}}`{s.id} <source-{s.id}>`: {escape(s.title)} ({escape(source_name(s.id, ev))})"
+                              for s in ev.sources.values()) + "\n")

@@ -97,6 +97,9 @@ def _on_page_context(app: Sphinx, pagename: str, templatename: str, context: dic
     if app.builder.format != "html" or "body" not in context:
         return
     body: str = context["body"]
+    if "cj-datatable" in body:
+        # the index needs the width the page-contents sidebar would take; it has no sections anyway
+        context["theme_secondary_sidebar_items"] = []
     if "cj-chart" in body:
         app.add_js_file(f"{STATIC}/charts.js", type="module")
     if "cj-datatable" in body:
