@@ -91,3 +91,34 @@ def test_explorer_is_replaced_by_a_note(html_dir):
     note = soup.select_one(".cj-kernel-note")
     assert note is not None and "running Python kernel" in note.get_text(" ")
     assert note.find("a", href="quotation-index.html")
+
+
+def test_every_quotation_is_attributed_to_its_speaker(html_dir, evidence):
+    """Each block quote is followed by its speaker; a reported statement names who reports it."""
+    seen = set()
+    for theme in evidence.codebook.themes:
+        soup = BeautifulSoup((html_dir / "book" / f"{theme.chapter}.html").read_text(encoding="utf-8"), "html.parser")
+        for block in soup.find_all("blockquote"):
+            text = fold(block.get_text(" ")).strip()
+            quote = next((q for q in evidence.quotations.values() if fold(q.text).strip() == text), None)
+            assert quote is not None, text[:80]
+            attribution = fold(block.find_next_sibling("p", class_="cj-attribution").get_text(" "))
+            assert quote.speaker in attribution, (quote.id, attribution)
+            if quote.voice == "reported":
+                assert f"as reported by {quote.reported_by}" in attribution, (quote.id, attribution)
+            elif quote.voice == "author":
+                assert "(the author)" in attribution, (quote.id, attribution)
+            else:
+                assert "not the author’s view" in attribution, (quote.id, attribution)
+            seen.add(quote.id)
+    assert seen == set(evidence.quotations), set(evidence.quotations) - seen
+
+
+def test_appendix_sets_furniture_and_comments_apart(html_dir, evidence):
+    soup = BeautifulSoup((html_dir / "book" / "appendix.html").read_text(encoding="utf-8"), "html.parser")
+    comments = soup.select(".cj-comments")
+    assert len(comments) == sum(p.kind == "comments" for s in evidence.sources.values() for p in s.parts)
+    assert "imperialist" in comments[0].get_text(" ") and "not the author" in comments[0].get_text(" ")
+    furniture = " ".join(box.get_text(" ") for box in soup.select(".cj-furniture"))
+    for phrase in ("You might also like", "Subscribe to our Newsletter", "More on this topic"):
+        assert phrase in furniture, phrase
