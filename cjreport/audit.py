@@ -5,6 +5,7 @@ The build runs these on the staged book before publishing it; the tests run them
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -138,16 +139,22 @@ NORMALISED = {"searchindex.js": (_search_index, "an incremental Sphinx build kee
                                                 "index entries of unchanged pages")}
 
 
+def file_hashes(tree: Path, *, as_content: bool = False) -> dict[str, str]:
+    """SHA-1 of every file below tree, by relative path. With as_content, VOLATILE files are left out and
+    NORMALISED ones hashed by content."""
+    hashes = {}
+    for path in sorted(tree.rglob("*")):
+        rel = str(path.relative_to(tree))
+        if not path.is_file() or (as_content and any(Path(rel).match(glob) for glob, _ in VOLATILE)):
+            continue
+        raw = path.read_bytes()
+        if as_content and rel in NORMALISED:
+            raw = NORMALISED[rel][0](raw)
+        hashes[rel] = hashlib.sha1(raw).hexdigest()
+    return hashes
+
+
 def differing_files(first: Path, second: Path) -> list[str]:
     """Files that differ between two built books (or exist in one only), apart from VOLATILE."""
-    def listing(root: Path) -> dict[str, bytes]:
-        files = {}
-        for path in sorted(root.rglob("*")):
-            rel = str(path.relative_to(root))
-            if path.is_file() and not any(Path(rel).match(glob) for glob, _ in VOLATILE):
-                normalise = NORMALISED.get(rel, (lambda raw: raw, ""))[0]
-                files[rel] = normalise(path.read_bytes())
-        return files
-
-    a, b = listing(first), listing(second)
+    a, b = file_hashes(first, as_content=True), file_hashes(second, as_content=True)
     return sorted(name for name in a.keys() | b.keys() if a.get(name) != b.get(name))

@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 from .errors import DataError
-from .evidence import data_dir, fingerprint, load
+from .evidence import Evidence, data_dir, fingerprint, load
 from .sphinx_ext import PDF_NAME
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -32,6 +32,17 @@ def inputs_fingerprint(root: Path) -> str:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
+
+
+def verified_data() -> Evidence:
+    """Load and verify data/, or stop with the loader's one-line error before anything is written."""
+    try:
+        evidence = load()
+    except DataError as exc:
+        raise SystemExit(f"error: {exc}") from None
+    print(f"data/ verified: {len(evidence.sources)} sources, {len(evidence.quotations)} quotations, "
+          f"{len(evidence.coding)} coded cells", flush=True)
+    return evidence
 
 
 def source_date_epoch(root: Path) -> str:
@@ -59,12 +70,7 @@ def _jupyter_book(root: Path, work: Path, builder: str) -> None:
 
 def build(root: Path, out: Path, pdf: bool) -> None:
     started = time.perf_counter()
-    try:
-        evidence = load()
-    except DataError as exc:
-        raise SystemExit(f"error: {exc}") from None
-    print(f"data/ verified: {len(evidence.sources)} sources, {len(evidence.quotations)} quotations, "
-          f"{len(evidence.coding)} coded cells", flush=True)
+    evidence = verified_data()
 
     work = out / "work"
     built = work / "_build"
@@ -79,8 +85,7 @@ def build(root: Path, out: Path, pdf: bool) -> None:
 
     _jupyter_book(root, work, "html")
     manifest = out / "published.manifest"
-    listing = _listing(built / "html")
-    if not pdf and (out / "html").exists() and manifest.exists() and manifest.read_text() == listing:
+    if not pdf and (out / "html").exists() and manifest.exists() and manifest.read_text() == _listing(built / "html"):
         # Sphinx wrote nothing new: the published book is this very build, already audited.
         stamp.write_text(current + "\n")
         print(f"book unchanged in {out / 'html'} ({time.perf_counter() - started:.1f} s)", flush=True)
@@ -103,11 +108,12 @@ def build(root: Path, out: Path, pdf: bool) -> None:
 
 def _listing(tree: Path) -> str:
     """Path and content hash of every file (Sphinx re-copies static files on every build, so mtimes change)."""
-    return "".join(f"{p.relative_to(tree)} {hashlib.sha1(p.read_bytes()).hexdigest()}\n"
-                   for p in sorted(tree.rglob("*")) if p.is_file())
+    from .audit import file_hashes
+
+    return "".join(f"{path} {digest}\n" for path, digest in file_hashes(tree).items())
 
 
-def _audit(html: Path, evidence) -> None:
+def _audit(html: Path, evidence: Evidence) -> None:
     """Refuse to publish a book that quotes what no source says, links nowhere, or loads from outside."""
     from .audit import broken_links, external_resources, unverified_quotations
 
@@ -144,11 +150,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     root = args.root.resolve()
     if args.check:
-        try:
-            ev = load()
-        except DataError as exc:
-            raise SystemExit(f"error: {exc}") from None
-        print(f"data/ verified: {len(ev.sources)} sources, {len(ev.quotations)} quotations")
+        verified_data()
         return
     build(root, (args.out or root / "_build").resolve(), args.pdf)
 

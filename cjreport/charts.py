@@ -11,7 +11,6 @@ import html
 import json
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date
 
 import altair as alt
 import pandas as pd
@@ -20,7 +19,7 @@ import vl_convert
 from .evidence import Evidence, load
 from .present import source_name
 from .quotations import fold
-from .vocab import distinctive_words, tokens
+from .vocab import distinctive_words
 
 VL_VERSION = ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
 # Okabe & Ito's colour-blind-safe palette; every chart also labels its marks in text.
@@ -277,8 +276,3 @@ def actors(evidence: Evidence | None = None) -> Figure:
     return Figure(chart, "actors",
                   f"Heat map of mentions of {len(keep)} actors across {len(names)} sources, each cell printed with its count; "
                   "the table below gives the counts.", df[df["mentions"] > 0])
-
-
-def publication_years(evidence: Evidence | None = None) -> dict[str, int]:
-    ev = _ev(evidence)
-    return {sid: date.fromisoformat(_midpoint(s.date)).year for sid, s in ev.sources.items()}

@@ -22,11 +22,6 @@ def escape(text: str) -> str:
     return _PUNCT.sub(r"\\\1", _BREAKS.sub(" ", text).strip())
 
 
-def escape_cell(text: str) -> str:
-    """Escape text for a list-table cell (one line)."""
-    return escape(text)
-
-
 @dataclass(frozen=True)
 class Markdown:
     """A MyST Markdown fragment; Jupyter shows it as Markdown, myst-nb parses it into the book."""
@@ -35,9 +30,6 @@ class Markdown:
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, str]:
         return {"text/markdown": self.text, "text/plain": self.text}
-
-    def __add__(self, other: "Markdown") -> "Markdown":
-        return Markdown(self.text.rstrip("\n") + "\n\n" + other.text)
 
 
 def join(parts: list[Markdown]) -> Markdown:

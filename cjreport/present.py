@@ -62,10 +62,6 @@ def quote(qid: str, evidence: Evidence | None = None) -> Markdown:
     return Markdown(f"> {escape(q.text)}\n\n{{.cj-attribution}}\n{attribution(q, ev)}\n")
 
 
-def quotes(qids: list[str], evidence: Evidence | None = None) -> Markdown:
-    return join([quote(qid, evidence) for qid in qids])
-
-
 def inline_quote(qid: str, evidence: Evidence | None = None) -> str:
     """A short quotation for a table cell: “text” (speaker, link)."""
     ev = _ev(evidence)
@@ -281,7 +277,6 @@ class QuotationIndex:
                 f"</caption><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>")
 
     def markdown(self) -> Markdown:
-        ev = self.evidence
         rows = [[f"{{ref}}`{r['id']} <{r['id']}>`", escape(r["source"]), escape(r["speaker"]), escape(r["theme"]),
                  escape(r["supports"]), f"“{escape(r['text'])}”"] for r in self.rows]
         return list_table(["Id", "Source", "Speaker", "Theme", "Question: stance", "Quotation"], rows,

@@ -49,10 +49,6 @@ class Quotation:
             return f"{self.speaker} (a reader comment, not the author's view)"
         return self.speaker
 
-    @property
-    def words(self) -> int:
-        return len(self.text.split())
-
 
 def fold(text: str) -> str:
     """Fold every run of white space (including U+00A0) to one space."""

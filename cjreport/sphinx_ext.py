@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -76,7 +77,12 @@ def _write_assets(outdir: Path) -> None:
 
     target = outdir / "_static" / STATIC
     target.mkdir(parents=True, exist_ok=True)
-    (target / "charts.js").write_text(vl_convert.javascript_bundle(CHART_LOADER), encoding="utf-8")
+    # Bundling takes a second; redo it only when vl-convert or the loader changed (outdir outlives a build).
+    bundle, key_file = target / "charts.js", target / "charts.js.key"
+    key = f"{vl_convert.__version__} {hashlib.sha256(CHART_LOADER.encode()).hexdigest()}\n"
+    if not bundle.exists() or not key_file.exists() or key_file.read_text() != key:
+        bundle.write_text(vl_convert.javascript_bundle(CHART_LOADER), encoding="utf-8")
+        key_file.write_text(key)
     itables_html = Path(__import__("itables").__file__).parent / "html"
     for name in ("dt_bundle.js", "dt_bundle.css"):
         shutil.copyfile(itables_html / name, target / name)
@@ -97,12 +103,11 @@ def _on_page_context(app: Sphinx, pagename: str, templatename: str, context: dic
     if app.builder.format != "html" or "body" not in context:
         return
     body: str = context["body"]
-    if "cj-datatable" in body:
-        # the index needs the width the page-contents sidebar would take; it has no sections anyway
-        context["theme_secondary_sidebar_items"] = []
     if "cj-chart" in body:
         app.add_js_file(f"{STATIC}/charts.js", type="module")
     if "cj-datatable" in body:
+        # the index needs the width the page-contents sidebar would take; it has no sections anyway
+        context["theme_secondary_sidebar_items"] = []
         app.add_css_file(f"{STATIC}/dt_bundle.css")
         app.add_js_file(f"{STATIC}/tables.js", type="module")
     _drop_kernel_assets(context)

@@ -103,10 +103,10 @@ def main() -> None:
                  f"target: only that chapter re-executes: {nb_d} executed ({'met' if nb_d <= 1 else 'MISSED'})"))
 
     quotes = root / "data" / "quotations.yaml"
-    text = quotes.read_text(encoding="utf-8")
-    speaker = re.search(r"speaker: (.+)", text).group(1)
+    records = yaml.safe_load(quotes.read_text(encoding="utf-8"))
     marker = "Benchmark edit"
-    quotes.write_text(text.replace(f"speaker: {speaker}", f"speaker: {speaker.rstrip(chr(39)).rstrip(chr(34))} {marker}{speaker[0] if speaker[0] in chr(39)+chr(34) else ''}", 1), encoding="utf-8")
+    records[0]["speaker"] += f" ({marker})"
+    quotes.write_text(yaml.safe_dump(records, allow_unicode=True, sort_keys=False, width=1000), encoding="utf-8")
     e, nb_e, _ = build(root, out)
     shown = any(marker in p.read_text(encoding="utf-8") for p in (out / "html").rglob("*.html"))
     rows.append(("(e) rebuild after editing one quotation in data/", f"{e:.1f} s", f"{e / a:.2f}",
