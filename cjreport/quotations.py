@@ -165,5 +165,8 @@ def load_quotations(data_dir: Path, sources: dict[str, Source], theme_ids: set[s
         if (part == "comments") != (voice == "commenter"):
             raise DataError(path, f"voice {voice!r} does not fit a quotation from the {part} of source {sid}: "
                             "a reader comment is never the author's view", line=line, item=qid)
+        if part == "furniture" and voice == "author":
+            raise DataError(path, f"a quotation from the page furniture of source {sid} cannot be in the author's voice: "
+                            "captions, notices and site boxes are the site's words (use voice: reported)", line=line, item=qid)
         quotes[qid] = Quotation(**{**quote.__dict__, "part": part})
     return quotes

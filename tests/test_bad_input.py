@@ -88,6 +88,22 @@ def test_prefix_mismatch(data_copy):
     assert "prefix" in _error(data_copy)
 
 
+def test_page_furniture_is_never_the_authors_view(data_copy):
+    """Source 003's site disclaimer quoted as if the author said it."""
+    text = next((data_copy / "texts").glob("003_*.txt")).read_text(encoding="utf-8")
+    passage = "The cover photo is computer generated art for illustrative purposes only"
+    start = text.index(passage)
+
+    def change(records):
+        records.append({"id": "q003-disclaimer", "source": "003", "theme": "alliance", "speaker": "Hiroto Tanaka",
+                        "voice": "author", "text": passage, "start": start, "end": start + len(passage),
+                        "prefix": text[start - 20:start], "suffix": text[start + len(passage):start + len(passage) + 20]})
+
+    _edit_yaml(data_copy / "quotations.yaml", change)
+    message = _error(data_copy)
+    assert "q003-disclaimer" in message and "page furniture" in message and "quotations.yaml:" in message
+
+
 def test_unknown_source_id(data_copy):
     def change(records):
         records[1]["source"] = "999"
