@@ -27,37 +27,83 @@ STANCE_COLOURS = {"supports": "#0072B2", "qualified": "#56B4E9", "opposes": "#D5
                   "reports": "#E69F00", "not_addressed": "#EEEEEE"}
 SOURCE_COLOURS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442"]
 STANCE_MARKS = {"supports": "+", "qualified": "±", "opposes": "−", "reports": "R", "not_addressed": "·"}
+# On screen no text is smaller than 11 px (the issue's floor is 10 px); charts draw on white in both colour
+# modes (the stylesheet frames them as a white card in dark mode), so their colours need no second palette.
+SCREEN_CONFIG = {
+    "background": "white",
+    "axis": {"labelFontSize": 11, "titleFontSize": 11},
+    "legend": {"labelFontSize": 11, "titleFontSize": 11},
+    "header": {"labelFontSize": 11, "titleFontSize": 11},
+    "title": {"fontSize": 14, "subtitleFontSize": 11, "anchor": "start"},
+    "view": {"stroke": None},
+}
+# Width of the chart's box below which the narrow (phone) layout is drawn; matches charts.js.
+NARROW_PX = 560
 
 
 @dataclass(frozen=True)
 class Figure:
+    """One chart: a wide layout for screens, an optional narrow one for phones, and its data as a table.
+
+    Screen layouts size themselves to their column (`width="container"`); charts.js picks the layout that
+    fits the column and swaps it when the column crosses NARROW_PX.
+    """
+
     chart: alt.TopLevelMixin
     name: str
     alt_text: str
     data: pd.DataFrame
+    narrow: alt.TopLevelMixin | None = None
 
-    def spec(self) -> dict:
+    def spec(self, chart: alt.TopLevelMixin | None = None) -> dict:
         # Vega-Lite's description becomes the SVG's aria-label, so the drawn chart is labelled too.
-        return self.chart.properties(description=self.alt_text).to_dict()
+        spec = (chart or self.chart).properties(description=self.alt_text).to_dict()
+        # Fit the whole chart (axis labels, legend, title included) into the column's width, not just the plot.
+        spec.setdefault("autosize", {"type": "fit-x", "contains": "padding"})
+        config = spec.setdefault("config", {})
+        for key, value in SCREEN_CONFIG.items():
+            config[key] = {**value, **config.get(key, {})} if isinstance(value, dict) else config.get(key, value)
+        return spec
 
     def png(self) -> bytes:
-        return vl_convert.vegalite_to_png(self.spec(), scale=2, vl_version=VL_VERSION)
+        spec = self.spec()
+        _fix_width(spec, 640)  # vl-convert has no container to measure
+        return vl_convert.vegalite_to_png(spec, scale=2, vl_version=VL_VERSION)
 
     def html(self) -> str:
-        # "</" would end the script element early: JSON allows "<\/" for it.
-        spec = json.dumps(self.spec(), ensure_ascii=False, sort_keys=True).replace("</", "<\\/").replace("<!--", "<\\!--")
+        def script(spec: dict, cls: str) -> str:
+            # "</" would end the script element early: JSON allows "<\/" for it.
+            text = json.dumps(spec, ensure_ascii=False, sort_keys=True).replace("</", "<\\/").replace("<!--", "<\\!--")
+            return f'<script type="application/json" class="{cls}">{text}</script>'
+
+        specs = script(self.spec(), "cj-chart-spec")
+        if self.narrow is not None:
+            specs += script(self.spec(self.narrow), "cj-chart-spec-narrow")
         table = self.data.to_html(index=False, border=0, classes="cj-chart-data", escape=True)
         alt_text = html.escape(self.alt_text, quote=True)
-        # role=figure, not img: the chart holds controls (dropdowns) that must stay reachable; tabindex lets
-        # keyboard users scroll a chart wider than the page.
-        return (f'<div class="cj-chart" id="chart-{self.name}" role="figure" aria-label="{alt_text}" tabindex="0">'
-                f'<div class="cj-chart-canvas"></div>'
-                f'<script type="application/json" class="cj-chart-spec">{spec}</script></div>'
-                f'<details class="cj-chart-table"><summary>The data behind this chart, as a table</summary>{table}</details>')
+        # role=figure, not img: the chart holds controls (dropdowns) that must stay reachable. The data table
+        # is the keyboard and screen-reader path to everything a tooltip shows; on a phone it scrolls inside
+        # a labelled region rather than widening the page.
+        return (f'<div class="cj-chart" id="chart-{self.name}" role="figure" aria-label="{alt_text}">'
+                f'<div class="cj-chart-canvas"></div>{specs}</div>'
+                f'<details class="cj-chart-table"><summary>The data behind this chart, as a table</summary>'
+                f'<div class="cj-scroll" role="region" tabindex="0" aria-label="Data behind the chart ({html.escape(self.name)}); '
+                f'scrolls sideways on narrow screens">{table}</div></details>')
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, str]:
         return {"text/html": self.html(), "image/png": base64.b64encode(self.png()).decode("ascii"),
                 "text/plain": f"Chart: {self.alt_text}"}
+
+
+def _fix_width(spec: dict, width: int) -> None:
+    """Replace container-relative widths by a fixed one, for renderers with no page to measure."""
+    if spec.get("width") == "container":
+        spec["width"] = width
+    for key in ("layer", "hconcat", "vconcat", "concat"):
+        for sub in spec.get(key, []):
+            _fix_width(sub, width)
+    if isinstance(spec.get("spec"), dict):
+        _fix_width(spec["spec"], width)
 
 
 def _ev(evidence: Evidence | None) -> Evidence:
@@ -69,6 +115,12 @@ def _source_scale(ev: Evidence) -> alt.Scale:
     return alt.Scale(domain=names, range=[SOURCE_COLOURS[i % len(SOURCE_COLOURS)] for i in range(len(names))])
 
 
+def _source_axis(narrow: bool) -> alt.Axis:
+    """Source names across the top: level on a wide column, upright on a phone so five names fit their columns."""
+    return alt.Axis(orient="top", labelAngle=-90 if narrow else 0, labelAlign="left" if narrow else "center",
+                    labelBaseline="middle" if narrow else "bottom", labelPadding=4, domain=False, ticks=False)
+
+
 def stance_frame(evidence: Evidence | None = None) -> pd.DataFrame:
     ev = _ev(evidence)
     rows = []
@@ -77,11 +129,11 @@ def stance_frame(evidence: Evidence | None = None) -> pd.DataFrame:
             for sid in ev.sources:
                 code = ev.coding[(question.id, sid)]
                 first = ev.quotations[code.quotations[0]] if code.quotations else None
-                rows.append({"theme": theme.title, "question": question.id, "proposition": question.proposition,
+                rows.append({"theme": theme.short, "question": question.label, "proposition": question.proposition,
                              "source": source_name(sid, ev), "stance": ev.codebook.stance(code.stance).label,
                              "mark": STANCE_MARKS.get(code.stance, "?"), "rationale": code.rationale,
                              "quotation": fold(first.text).strip() if first else "—",
-                             "speaker": first.attribution if first else "—"})
+                             "speaker": first.speaker if first else "—"})
     return pd.DataFrame(rows)
 
 
@@ -92,30 +144,39 @@ def stance_matrix(evidence: Evidence | None = None) -> Figure:
     stances = list(ev.codebook.stances)
     colour = alt.Scale(domain=[s.label for s in stances],
                        range=[STANCE_COLOURS.get(s.id, "#999999") for s in stances])
-    themes = [t.title for t in ev.codebook.themes]
-    pick = alt.selection_point(fields=["theme"], name="theme_pick",
-                               bind=alt.binding_select(options=[None, *themes], labels=["All themes", *themes], name="Theme: "))
-    base = alt.Chart(df).encode(
-        x=alt.X("source:N", title=None, sort=[source_name(s, ev) for s in ev.sources], axis=alt.Axis(labelAngle=0, orient="top")),
-        y=alt.Y("question:N", title=None, sort=list(df["question"].drop_duplicates())),
-        tooltip=[alt.Tooltip("proposition:N", title="Question"), alt.Tooltip("source:N", title="Source"),
-                 alt.Tooltip("stance:N", title="Stance"), alt.Tooltip("rationale:N", title="Why"),
-                 alt.Tooltip("quotation:N", title="Quotation"), alt.Tooltip("speaker:N", title="Speaker")],
-    )
-    cells = base.mark_rect(stroke="white").encode(
-        color=alt.Color("stance:N", scale=colour, title="Stance", legend=alt.Legend(orient="bottom")),
-        opacity=alt.condition(pick, alt.value(1.0), alt.value(0.15)),
-    ).add_params(pick)
-    marks = base.mark_text(fontSize=13).encode(text="mark:N", opacity=alt.condition(pick, alt.value(1.0), alt.value(0.15)))
-    chart = (cells + marks).properties(
-        width=72 * len(ev.sources), height=alt.Step(20),
-        title=alt.Title("Stance of each source on each contested question",
-                        subtitle="Symbols: + supports, ± qualified, − opposes, R reports only, · not addressed"),
-    )
-    return Figure(chart, "stance-matrix",
+    themes = [t.short for t in ev.codebook.themes]
+    sources = [source_name(s, ev) for s in ev.sources]
+
+    def layout(narrow: bool) -> alt.LayerChart:
+        pick = alt.selection_point(fields=["theme"], name="theme_pick",
+                                   bind=alt.binding_select(options=[None, *themes], labels=["All themes", *themes],
+                                                           name="Highlight a theme: "))
+        base = alt.Chart(df).encode(
+            x=alt.X("source:N", title=None, sort=sources, axis=_source_axis(narrow)),
+            y=alt.Y("question:N", title=None, sort=list(df["question"].drop_duplicates()),
+                    axis=alt.Axis(domain=False, ticks=False)),
+            tooltip=[alt.Tooltip("proposition:N", title="Question"), alt.Tooltip("source:N", title="Source"),
+                     alt.Tooltip("stance:N", title="Stance"), alt.Tooltip("rationale:N", title="Why"),
+                     alt.Tooltip("quotation:N", title="Quotation"), alt.Tooltip("speaker:N", title="Speaker")],
+        )
+        cells = base.mark_rect(stroke="white", strokeWidth=2).encode(
+            color=alt.Color("stance:N", scale=colour, title="Stance",
+                            legend=alt.Legend(orient="bottom", direction="horizontal", columns=1 if narrow else 3)),
+            opacity=alt.condition(pick, alt.value(1.0), alt.value(0.15)),
+        ).add_params(pick)
+        marks = base.mark_text(fontSize=14).encode(text="mark:N", opacity=alt.condition(pick, alt.value(1.0), alt.value(0.15)))
+        return (cells + marks).properties(
+            width="container", height=alt.Step(24),
+            title=alt.Title(["Stance of each source", "on each contested question"] if narrow
+                            else "Stance of each source on each contested question",
+                            subtitle=["+ supports  ± qualified  − opposes", "R reports only  · not addressed"] if narrow
+                            else "Symbols: + supports, ± qualified, − opposes, R reports only, · not addressed"),
+        )
+
+    return Figure(layout(False), "stance-matrix",
                   f"Matrix of {df['question'].nunique()} questions by {len(ev.sources)} sources, each cell coloured and "
                   "marked by the source's stance; the same data is in the table below the chart.",
-                  df[["theme", "question", "source", "stance", "quotation"]])
+                  df[["theme", "question", "source", "stance", "speaker", "quotation"]], narrow=layout(True))
 
 
 def theme_words(evidence: Evidence | None = None) -> pd.DataFrame:
@@ -137,7 +198,7 @@ def theme_words(evidence: Evidence | None = None) -> pd.DataFrame:
                     words[theme] += len(line.split())
         count = Counter(q.theme for q in quotes)
         for theme in ev.codebook.themes:
-            rows.append({"source": source_name(sid, ev), "theme": theme.title, "quotations": count[theme.id],
+            rows.append({"source": source_name(sid, ev), "theme": theme.short, "quotations": count[theme.id],
                          "body words": words[theme.id]})
     return pd.DataFrame(rows)
 
@@ -145,34 +206,30 @@ def theme_words(evidence: Evidence | None = None) -> pd.DataFrame:
 def coverage(evidence: Evidence | None = None) -> Figure:
     ev = _ev(evidence)
     df = theme_words(ev)
-    order = [t.title for t in ev.codebook.themes]
-    pick = alt.selection_point(fields=["source"], bind="legend", name="source_pick")
+    order = [t.short for t in ev.codebook.themes]
+    names = [source_name(s, ev) for s in ev.sources]
 
-    def bars(field: str, title: str) -> alt.Chart:
+    def layout(narrow: bool) -> alt.Chart:
+        pick = alt.selection_point(fields=["source"], name="source_pick",
+                                   bind=alt.binding_select(options=[None, *names], labels=["All sources", *names],
+                                                           name="Highlight a source: "))
         return alt.Chart(df).mark_bar().encode(
             y=alt.Y("theme:N", sort=order, title=None),
-            x=alt.X(f"sum({field}):Q", title=title),
-            color=alt.Color("source:N", scale=_source_scale(ev), title="Source"),
+            yOffset=alt.YOffset("source:N", sort=names),
+            x=alt.X("body words:Q", title="Body words quoted" if narrow else "Words of body paragraphs quoted on the theme"),
+            color=alt.Color("source:N", scale=_source_scale(ev), title="Source",
+                            legend=alt.Legend(orient="bottom", direction="horizontal", columns=2 if narrow else 5)),
             opacity=alt.condition(pick, alt.value(1.0), alt.value(0.2)),
-            tooltip=["source:N", "theme:N", alt.Tooltip(f"{field}:Q", title=title)],
-        ).properties(width=260, height=alt.Step(26))
+            tooltip=["source:N", "theme:N", "quotations:Q", alt.Tooltip("body words:Q", title="Body words")],
+        ).add_params(pick).properties(
+            width="container", height=alt.Step(9),
+            title=alt.Title(["How much each source", "says on each theme"] if narrow
+                            else "How much each source says on each theme",
+                            subtitle="Pick a source below the chart to highlight it"))
 
-    chart = alt.hconcat(bars("quotations", "Quotations in the book").add_params(pick),
-                        bars("body words", "Words of body paragraphs quoted on the theme")).properties(
-        title=alt.Title("How much each source says on each theme",
-                        subtitle="Click a source in the legend to highlight it"))
-    return Figure(chart, "coverage",
-                  "Two stacked bar charts: per theme, the number of quotations and the words of quoted body paragraphs, "
-                  "split by source; the table below gives the numbers.", df)
-
-
-def _midpoint(iso: str) -> str:
-    parts = iso.split("-")
-    if len(parts) == 1:
-        return f"{iso}-07-01"
-    if len(parts) == 2:
-        return f"{iso}-15"
-    return iso
+    return Figure(layout(False), "coverage",
+                  "Grouped bar chart: per theme, the words of each source's quoted body paragraphs, one bar per source; "
+                  "the table below gives these numbers and the quotations per theme.", df, narrow=layout(True))
 
 
 def _shorten(text: str, limit: int) -> str:
@@ -180,32 +237,54 @@ def _shorten(text: str, limit: int) -> str:
 
 
 def timeline(evidence: Evidence | None = None) -> Figure:
+    """The chronology as rows in date order, one column per source: empty decades take no room."""
     ev = _ev(evidence)
-    events = pd.DataFrame([{"date": _midpoint(e.date), "as stated": e.date, "precision": e.precision, "event": e.event,
-                            "label": f"{e.date}: {_shorten(e.event, 60)}",
-                            "mentioned by": ", ".join(source_name(s, ev) for s in e.sources),
-                            "quotations": " ".join(e.quotations) or "—"} for e in ev.events])
-    published = pd.DataFrame([{"date": _midpoint(s.date), "as stated": s.date, "source": source_name(s.id, ev),
-                               "dating": f"{s.date_status}: {s.date_basis}"} for s in ev.sources.values()])
-    zoom = alt.selection_interval(encodings=["x"], bind="scales", name="zoom")
-    points = alt.Chart(events).mark_point(filled=True, size=70, shape="diamond", color="#333333").encode(
-        x=alt.X("date:T", title="Date (year-only dates drawn at mid-year, month-only at mid-month)"),
-        # Labels are shortened here, not by Vega's labelLimit, whose text measuring costs a second per render.
-        y=alt.Y("label:N", sort=list(events["label"]), title=None, axis=alt.Axis(labelLimit=0)),
-        tooltip=["as stated:N", "event:N", "mentioned by:N", "quotations:N"],
-    )
-    rules = alt.Chart(published).mark_rule(strokeDash=[4, 3], strokeWidth=2).encode(
-        x="date:T", color=alt.Color("source:N", scale=_source_scale(ev), title="Publication date of"),
-        tooltip=["source:N", "as stated:N", "dating:N"],
-    )
-    chart = (rules + points).add_params(zoom).properties(
-        width=560, height=alt.Step(22),
-        title=alt.Title("Dated events the sources mention, and when each source appeared",
-                        subtitle="Drag or scroll to zoom the time axis; dashed lines mark publication dates"))
-    table = events[["as stated", "event", "mentioned by"]]
-    return Figure(chart, "timeline",
-                  f"Timeline of {len(events)} dated events mentioned in the sources, from {events['as stated'].iloc[0]} "
-                  f"to {events['as stated'].iloc[-1]}, with the publication date of each source as a dashed line.", table)
+    names = [source_name(s, ev) for s in ev.sources]
+    rows = []
+    for e in ev.events:
+        for sid in e.sources:
+            rows.append({"date": e.date, "kind": "event", "event": e.event, "source": source_name(sid, ev),
+                         "mentioned by": ", ".join(source_name(s, ev) for s in e.sources),
+                         "quotations": " ".join(q for q in e.quotations if ev.quotations[q].source == sid) or "—"})
+    for s in ev.sources.values():
+        rows.append({"date": s.date, "kind": "publication", "event": f"{source_name(s.id, ev)}’s text appears",
+                     "source": source_name(s.id, ev), "mentioned by": f"dating: {s.date_status}",
+                     "quotations": "—"})
+    df = pd.DataFrame(rows).sort_values(["date", "kind"], kind="stable").reset_index(drop=True)
+    # Labels are shortened here, not by Vega's labelLimit, whose text measuring costs a second per render.
+    df["row wide"] = [f"{d} · {_shorten(t, 52)}" for d, t in zip(df["date"], df["event"])]
+    df["row narrow"] = [f"{d[:7]} {_shorten(t, 24)}" for d, t in zip(df["date"], df["event"])]
+
+    def layout(narrow: bool) -> alt.LayerChart:
+        field = "row narrow" if narrow else "row wide"
+        order = list(df[field].drop_duplicates())
+        base = alt.Chart(df).encode(
+            x=alt.X("source:N", sort=names, title=None, axis=_source_axis(narrow)),
+            y=alt.Y(f"{field}:N", sort=order, title=None, axis=alt.Axis(domain=False, ticks=False, labelLimit=0)),
+            tooltip=[alt.Tooltip("date:N", title="Date as stated"), alt.Tooltip("event:N", title="Event"),
+                     alt.Tooltip("mentioned by:N", title="Mentioned by"), alt.Tooltip("quotations:N", title="Quotations")],
+        )
+        grid = alt.Chart(df).mark_rule(color="#dddddd").encode(x=alt.X("source:N", sort=names))
+        marks = base.mark_point(filled=True, size=110, opacity=1).encode(
+            color=alt.Color("source:N", scale=_source_scale(ev), legend=None),
+            shape=alt.Shape("kind:N", scale=alt.Scale(domain=["event", "publication"], range=["circle", "square"]),
+                            legend=None),
+        )
+        return (grid + marks).properties(
+            width="container", height=alt.Step(22),
+            title=alt.Title(["Dated events the sources mention,", "in date order"] if narrow
+                            else "Dated events the sources mention, in date order",
+                            subtitle=["In date order, not to scale: empty decades", "take no room. ● mentions the event,",
+                                      "■ the source appears"] if narrow
+                            else ["Rows are in date order, not to scale: gaps of decades take no room",
+                                  "● the source mentions the event  ■ the source appears"]))
+
+    table = df[["date", "event", "source", "quotations"]].rename(columns={"source": "mentioned by"})
+    first, last = df["date"].iloc[0], df["date"].iloc[-1]
+    return Figure(layout(False), "timeline",
+                  f"Chronology of {len(ev.events)} dated events the sources mention, from {first} to {last}, in date "
+                  "order with one column per source and a dot where that source mentions the event; squares mark when "
+                  "each source appeared.", table, narrow=layout(True))
 
 
 def vocabulary_frame(evidence: Evidence | None = None, top: int = 8) -> pd.DataFrame:
@@ -223,20 +302,31 @@ def vocabulary(evidence: Evidence | None = None, top: int = 8) -> Figure:
     ev = _ev(evidence)
     df = vocabulary_frame(ev, top)
     names = [source_name(s, ev) for s in ev.sources]
-    pick = alt.selection_point(fields=["source"], name="vocab_pick",
-                               bind=alt.binding_select(options=[None, *names], labels=["All sources", *names], name="Source: "))
-    chart = alt.Chart(df).mark_bar().encode(
-        x=alt.X("z:Q", title="z-score of the log-odds ratio (source vs the rest)"),
-        y=alt.Y("word:N", sort=alt.EncodingSortField("z", order="descending"), title=None),
-        color=alt.Color("source:N", scale=_source_scale(ev), legend=None),
-        row=alt.Row("source:N", sort=names, title=None, header=alt.Header(labelAngle=0, labelAlign="left")),
-        tooltip=["source:N", "word:N", "count:Q", "log-odds:Q", "z:Q"],
-    ).transform_filter(pick).add_params(pick).properties(width=360, height=alt.Step(14)).resolve_scale(y="independent").properties(
-        title=alt.Title("Framing vocabulary: the words most distinctive of each source",
-                        subtitle="Log-odds ratio with an informative Dirichlet prior; five short texts give noisy estimates"))
-    return Figure(chart, "vocabulary",
-                  f"Bar charts of the {top} most distinctive words of each source's article body, by z-score; the table "
-                  "below lists word, count, log-odds and z.", df)
+    # One view (so it can take its column's width): a row per source and word, grouped by source.
+    plot = df.assign(row=[f"{s}|{w}" for s, w in zip(df["source"], df["word"])],
+                     order=[names.index(s) * 1000 + r for s, r in zip(df["source"], df["rank"])])
+
+    def layout(narrow: bool) -> alt.Chart:
+        pick = alt.selection_point(fields=["source"], name="vocab_pick",
+                                   bind=alt.binding_select(options=[None, *names], labels=["All sources", *names],
+                                                           name="Show one source: "))
+        return alt.Chart(plot).mark_bar().encode(
+            x=alt.X("z:Q", title="z-score (source vs the rest)" if narrow else "z-score of the log-odds ratio (source vs the rest)"),
+            y=alt.Y("row:N", sort=alt.EncodingSortField("order"), title=None,
+                    axis=alt.Axis(labelExpr="split(datum.label, '|')[1]", ticks=False)),
+            color=alt.Color("source:N", scale=_source_scale(ev), title="Source",
+                            legend=alt.Legend(orient="bottom", direction="horizontal", columns=2 if narrow else 5)),
+            tooltip=["source:N", "word:N", "count:Q", "log-odds:Q", "z:Q"],
+        ).transform_filter(pick).add_params(pick).properties(
+            width="container", height=alt.Step(15),
+            title=alt.Title(["Framing vocabulary: the words", "most distinctive of each source"] if narrow
+                            else "Framing vocabulary: the words most distinctive of each source",
+                            subtitle=("Log-odds ratio, informative Dirichlet prior;", "short texts give noisy estimates")
+                            if narrow else "Log-odds ratio with an informative Dirichlet prior; short texts give noisy estimates"))
+
+    return Figure(layout(False), "vocabulary",
+                  f"Bar chart of the {top} most distinctive words of each source's article body, by z-score, grouped and "
+                  "coloured by source; the table below lists word, count, log-odds and z.", df, narrow=layout(True))
 
 
 def actor_frame(evidence: Evidence | None = None) -> pd.DataFrame:
@@ -258,21 +348,28 @@ def actors(evidence: Evidence | None = None) -> Figure:
     df = df[df["actor"].isin(keep)]
     names = [source_name(s, ev) for s in ev.sources]
     kinds = sorted(df["kind"].unique())
-    pick = alt.selection_point(fields=["kind"], name="kind_pick",
-                               bind=alt.binding_select(options=[None, *kinds], labels=["All kinds", *kinds], name="Kind of actor: "))
-    base = alt.Chart(df).encode(
-        x=alt.X("source:N", sort=names, title=None, axis=alt.Axis(labelAngle=0, orient="top")),
-        y=alt.Y("actor:N", sort=keep, title=None),
-        tooltip=["actor:N", "kind:N", "source:N", "mentions:Q"],
-    ).transform_filter(pick)
-    heat = base.mark_rect(stroke="white").encode(
-        color=alt.Color("mentions:Q", scale=alt.Scale(scheme="blues"), title="Mentions"))
-    text = base.mark_text(fontSize=11).encode(
-        text="mentions:Q", color=alt.condition("datum.mentions > 15", alt.value("white"), alt.value("black")))
-    chart = (heat + text).add_params(pick).properties(
-        width=72 * len(names), height=alt.Step(18),
-        title=alt.Title("Who is named: mentions of actors in each article body",
-                        subtitle="Counts of name forms listed in data/actors.yaml; each cell shows its count"))
-    return Figure(chart, "actors",
+
+    def layout(narrow: bool) -> alt.LayerChart:
+        pick = alt.selection_point(fields=["kind"], name="kind_pick",
+                                   bind=alt.binding_select(options=[None, *kinds], labels=["All kinds", *kinds],
+                                                           name="Kind of actor: "))
+        base = alt.Chart(df).encode(
+            x=alt.X("source:N", sort=names, title=None, axis=_source_axis(narrow)),
+            y=alt.Y("actor:N", sort=keep, title=None, axis=alt.Axis(domain=False, ticks=False)),
+            tooltip=["actor:N", "kind:N", "source:N", "mentions:Q"],
+        ).transform_filter(pick)
+        heat = base.mark_rect(stroke="white").encode(
+            color=alt.Color("mentions:Q", scale=alt.Scale(scheme="blues"), title="Mentions",
+                            legend=alt.Legend(orient="bottom", gradientLength=160)))
+        text = base.mark_text(fontSize=11).encode(
+            text="mentions:Q", color=alt.condition("datum.mentions > 15", alt.value("white"), alt.value("black")))
+        return (heat + text).add_params(pick).properties(
+            width="container", height=alt.Step(20),
+            title=alt.Title(["Who is named: mentions of", "actors in each article body"] if narrow
+                            else "Who is named: mentions of actors in each article body",
+                            subtitle=("Counts of the name forms in data/actors.yaml", "each cell shows its count") if narrow
+                            else "Counts of name forms listed in data/actors.yaml; each cell shows its count"))
+
+    return Figure(layout(False), "actors",
                   f"Heat map of mentions of {len(keep)} actors across {len(names)} sources, each cell printed with its count; "
-                  "the table below gives the counts.", df[df["mentions"] > 0])
+                  "the table below gives the counts.", df[df["mentions"] > 0], narrow=layout(True))

@@ -28,6 +28,7 @@ class Question:
     theme: str
     proposition: str
     note: str
+    label: str  # a short human label for charts, tables and headings (ids stay out of what readers see)
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,7 @@ class Theme:
     chapter: str
     summary: str
     questions: tuple[Question, ...]
+    short: str  # a short title for table cells and chart labels
 
 
 @dataclass(frozen=True)
@@ -105,9 +107,11 @@ def load_codebook(data_dir: Path) -> Codebook:
             if not SLUG.match(qid) or qid in seen:
                 raise DataError(path, f"question id {qid!r} is malformed or duplicated", line=q.line, item=qid)
             seen.add(qid)
-            questions.append(Question(qid, tid, require(q, "proposition", path, item=qid), str(q.get("note") or "")))
+            questions.append(Question(qid, tid, require(q, "proposition", path, item=qid), str(q.get("note") or ""),
+                                      require(q, "label", path, item=qid)))
         themes.append(Theme(tid, require(record, "title", path, item=tid), require(record, "chapter", path, item=tid),
-                            str(record.get("summary") or ""), tuple(questions)))
+                            str(record.get("summary") or ""), tuple(questions),
+                            require(record, "short", path, item=tid)))
     return Codebook(tuple(stances), tuple(themes))
 
 

@@ -25,9 +25,8 @@ def _ev(evidence: Evidence | None) -> Evidence:
 
 
 def source_name(sid: str, evidence: Evidence | None = None) -> str:
-    """How the book names a source in running text and headers: its short author name and id."""
-    source = _ev(evidence).sources[sid]
-    return f"{source.short_name} ({sid})"
+    """How the book names a source wherever a reader looks: its short name (ids stay link targets and data)."""
+    return _ev(evidence).sources[sid].short_name
 
 
 def cite(sid: str, evidence: Evidence | None = None) -> str:
@@ -42,17 +41,23 @@ def appendix_ref(quote: Quotation, text: str = "in context") -> str:
     return f"{{ref}}`{text} <{quote.label}>`"
 
 
-def attribution(quote: Quotation, evidence: Evidence | None = None) -> str:
-    """‘Speaker, as reported by Author, in Source (id)’ — escaped MyST with citation and appendix link."""
-    ev = _ev(evidence)
-    source = ev.sources[quote.source]
+def speaker_line(quote: Quotation, evidence: Evidence | None = None) -> str:
+    """Who speaks, briefly: the source's short name for its author, or whom the author reports (escaped MyST).
+
+    The full author and affiliation live in the source profile; attribution lines stay short.
+    """
+    source = _ev(evidence).sources[quote.source]
     if quote.voice == "author":
-        who = f"{escape(quote.speaker)} (the author)"
-    elif quote.voice == "reported":
-        who = f"{escape(quote.speaker)}, as reported by {escape(quote.reported_by)}"
-    else:
-        who = f"{escape(quote.speaker)}, a reader comment below the article, not the author’s view"
-    return f"— {who}; source {source.id}, {cite(source.id, ev)}; {appendix_ref(quote)}"
+        return f"{escape(source.short_name)}, the author"
+    if quote.voice == "reported":
+        return f"{escape(quote.speaker)}, as reported by {escape(source.short_name)}"
+    return f"{escape(quote.speaker)}, a reader comment below {escape(source.short_name)}’s article, not the author’s view"
+
+
+def attribution(quote: Quotation, evidence: Evidence | None = None) -> str:
+    """‘Speaker, as reported by Author (Author, year); in context’ — escaped MyST with citation and appendix link."""
+    ev = _ev(evidence)
+    return f"— {speaker_line(quote, ev)} {{cite:p}}`{ev.sources[quote.source].bibkey}`; {appendix_ref(quote)}"
 
 
 def quote(qid: str, evidence: Evidence | None = None) -> Markdown:
@@ -66,8 +71,7 @@ def inline_quote(qid: str, evidence: Evidence | None = None) -> str:
     """A short quotation for a table cell: “text” (speaker, link)."""
     ev = _ev(evidence)
     q = ev.quotations[qid]
-    who = escape(q.speaker) if q.voice == "author" else f"{escape(q.speaker)}, reported"
-    return f"“{escape(q.text)}” ({who}; {appendix_ref(q, q.id)})"
+    return f"“{escape(q.text)}” ({speaker_line(q, ev)}; {appendix_ref(q)})"
 
 
 def stance_label(stance_id: str, evidence: Evidence | None = None) -> str:
@@ -78,51 +82,62 @@ def questions(theme_id: str, evidence: Evidence | None = None) -> Markdown:
     """The contested questions of a theme as a numbered list."""
     ev = _ev(evidence)
     theme = ev.codebook.theme(theme_id)
-    return Markdown("\n".join(f"{i}. **{escape(q.proposition)}** ({q.id})" for i, q in enumerate(theme.questions, 1)) + "\n")
+    return Markdown("\n".join(f"{i}. **{escape(q.label)}.** {escape(q.proposition)}"
+                              for i, q in enumerate(theme.questions, 1)) + "\n")
+
+
+def stance_symbol(stance_id: str) -> str:
+    return {"supports": "+", "qualified": "±", "opposes": "−", "reports": "R", "not_addressed": "·"}.get(stance_id, "?")
 
 
 def positions(question_id: str, evidence: Evidence | None = None) -> Markdown:
-    """For one question: every source's stance, the coder's rationale, and the supporting quotations."""
+    """One question side by side: a card per source that addresses it (stance, the coder's reason, the quotations),
+    in columns on a wide screen and stacked on a phone; then the sources that do not address it."""
     ev = _ev(evidence)
     question = ev.codebook.questions[question_id]
-    parts = [Markdown(f"*Proposition:* {escape(question.proposition)}")]
-    addressed = []
+    cards, silent = [], []
     for sid in ev.sources:
         code = ev.coding[(question_id, sid)]
         if code.stance == "not_addressed":
+            silent.append(source_name(sid, ev))
             continue
-        addressed.append(sid)
-        parts.append(Markdown(f"**{escape(source_name(sid, ev))} — {escape(stance_label(code.stance, ev))}.** "
-                              f"{escape(code.rationale)}"))
-        parts.extend(quote(qid, ev) for qid in code.quotations)
-    silent = [source_name(sid, ev) for sid in ev.sources if sid not in addressed]
+        title = f"{source_name(sid, ev)}: {stance_symbol(code.stance)} {stance_label(code.stance, ev)}"
+        body = [f"{escape(code.rationale)}"] + [quote(qid, ev).text.strip() for qid in code.quotations]
+        cards.append(f":::{{grid-item-card}} {escape(title)}\n:class-card: cj-position cj-{code.stance}\n\n"
+                     + "\n\n".join(body) + "\n:::")
+    parts = [f"*The proposition:* {escape(question.proposition)}"]
+    if cards:
+        parts.append("::::{grid} 1 1 2 2\n:gutter: 2\n:class-container: cj-side-by-side\n\n" + "\n\n".join(cards) + "\n::::")
     if silent:
-        parts.append(Markdown(f"*Not addressed by:* {escape(', '.join(silent))}."))
-    return join(parts)
+        parts.append(f"*Not addressed by:* {escape(', '.join(silent))}.")
+    return Markdown("\n\n".join(parts) + "\n")
 
 
-def disagreement_table(theme_id: str | None = None, evidence: Evidence | None = None, *, with_quotes: bool = True) -> Markdown:
-    """Question × source: the stance in words, and (optionally) the first supporting quotation."""
+def stance_table(theme_id: str | None = None, evidence: Evidence | None = None) -> Markdown:
+    """Question × source, the stance in words with its symbol: the compact table of a theme (or of every theme).
+    On a phone each row becomes a card with the source names as labels (the cj-cards class)."""
     ev = _ev(evidence)
     themes = [ev.codebook.theme(theme_id)] if theme_id else list(ev.codebook.themes)
     header = ["Question"] + [escape(source_name(sid, ev)) for sid in ev.sources]
     rows = []
     for theme in themes:
         for question in theme.questions:
-            row = [f"{escape(question.proposition)} ({question.id})"]
+            row = [escape(question.label) if theme_id else f"{escape(question.label)} ({escape(theme.short.lower())})"]
             for sid in ev.sources:
                 code = ev.coding[(question.id, sid)]
-                cell = f"**{escape(stance_label(code.stance, ev))}**"
-                if with_quotes and code.quotations:
-                    cell += "\n\n" + inline_quote(code.quotations[0], ev)
-                row.append(cell)
+                row.append(f"{escape(stance_symbol(code.stance))} {escape(stance_label(code.stance, ev))}")
             rows.append(row)
     n = len(ev.sources)
-    first = 22 if with_quotes else 40
+    first = 30
     widths = [first] + [max(1, (100 - first) // n)] * n
-    caption = (f"Where the sources stand: {themes[0].title}" if theme_id else "Where the sources stand: every question")
-    name = f"table-{theme_id or 'all'}-{'quotes' if with_quotes else 'stances'}"
-    return list_table(header, rows, caption=caption, name=name, widths=widths, classes="cj-disagreement")
+    caption = f"Where the sources stand: {themes[0].title}" if theme_id else "Where the sources stand: every question"
+    name = f"table-{theme_id or 'all'}-stances"
+    return list_table(header, rows, caption=caption, name=name, widths=widths, classes="cj-stances cj-cards")
+
+
+def disagreement_table(theme_id: str | None = None, evidence: Evidence | None = None, *, with_quotes: bool = False) -> Markdown:
+    """Kept for chapters written before the compact table: the stance table (quotations are in the side-by-side)."""
+    return stance_table(theme_id, evidence)
 
 
 def silences(theme_id: str, evidence: Evidence | None = None) -> Markdown:
@@ -135,7 +150,7 @@ def silences(theme_id: str, evidence: Evidence | None = None) -> Markdown:
         taken = Counter(st for st in stances.values() if st not in ("not_addressed", "reports"))
         split = "the sources that take a position split" if len(taken) > 1 else (
             "the sources that take a position agree" if taken else "no source takes a position of its own")
-        text = f"**{escape(question.proposition)}** — {escape(split)}"
+        text = f"**{escape(question.label)}** — {escape(split)}"
         if taken:
             text += " (" + escape(", ".join(f"{stance_label(k, ev).lower()}: {v}" for k, v in sorted(taken.items()))) + ")"
         text += "; not addressed by " + (escape(", ".join(silent)) if silent else "none") + "."
@@ -145,31 +160,37 @@ def silences(theme_id: str, evidence: Evidence | None = None) -> Markdown:
 
 def stance_scale(evidence: Evidence | None = None) -> Markdown:
     ev = _ev(evidence)
-    rows = [[f"**{escape(s.label)}** ({s.id})", escape(s.definition), escape(s.rule)] for s in ev.codebook.stances]
+    rows = [[f"**{stance_symbol(s.id)} {escape(s.label)}**", escape(s.definition), escape(s.rule)] for s in ev.codebook.stances]
     return list_table(["Stance", "Definition", "Decision rule"], rows, caption="The stance scale",
-                      name="table-stance-scale", widths=[18, 41, 41])
+                      name="table-stance-scale", widths=[18, 41, 41], classes="cj-cards")
 
 
 def codebook_table(evidence: Evidence | None = None) -> Markdown:
     ev = _ev(evidence)
-    rows = [[escape(t.title), f"{escape(q.proposition)} ({q.id})", escape(q.note)]
+    rows = [[escape(t.short), f"**{escape(q.label)}.** {escape(q.proposition)}", escape(q.note)]
             for t in ev.codebook.themes for q in t.questions]
     return list_table(["Theme", "Question", "Coding note"], rows, caption="The codebook: themes and contested questions",
-                      name="table-codebook", widths=[20, 40, 40])
+                      name="table-codebook", widths=[16, 42, 42], classes="cj-cards")
 
 
 def source_profiles(evidence: Evidence | None = None) -> Markdown:
-    """Who wrote what, when, where: the profile table of the sources chapter."""
+    """Who wrote what, when, where: the profile table of the sources chapter (cards on a phone)."""
     ev = _ev(evidence)
     rows = []
     for s in ev.sources.values():
-        body_words = len(s.body_text.split())
-        date = f"{s.date} ({s.date_status}: {s.date_basis})"
-        rows.append([f"{s.id} {cite(s.id, ev)}", escape(s.title), escape(s.author), escape(s.affiliation),
-                     escape(s.outlet), escape(date), escape(s.kind), str(body_words)])
-    return list_table(["Id", "Title", "Author", "Affiliation", "Outlet", "Date", "Kind", "Body words"], rows,
+        rows.append([f"**{escape(s.short_name)}** {cite(s.id, ev)}", escape(s.title),
+                     f"{escape(s.author)}; {escape(s.affiliation)}", escape(s.outlet),
+                     f"{escape(s.date)} ({escape(s.date_status)})", escape(s.kind), str(len(s.body_text.split()))])
+    return list_table(["Source", "Title", "Author and affiliation", "Outlet", "Date", "Kind", "Body words"], rows,
                       caption=f"The {number_word(len(rows))} sources as they present themselves", name="table-source-profiles",
-                      widths=[6, 18, 12, 14, 18, 16, 8, 8])
+                      widths=[12, 20, 20, 20, 10, 9, 9], classes="cj-cards cj-profiles")
+
+
+def date_bases(evidence: Evidence | None = None) -> Markdown:
+    """How each source's date was established (printed, or inferred and from what)."""
+    ev = _ev(evidence)
+    return Markdown("\n".join(f"- **{escape(s.short_name)}**, {escape(s.date)} ({escape(s.date_status)}): {escape(s.date_basis)}"
+                              for s in ev.sources.values()) + "\n")
 
 
 def reliability(evidence: Evidence | None = None) -> Markdown:
@@ -183,7 +204,7 @@ def appendix(sid: str, evidence: Evidence | None = None) -> Markdown:
     ev = _ev(evidence)
     s = ev.sources[sid]
     quotes = sorted(ev.quotes_for(source=sid), key=lambda q: q.start)
-    blocks: list[str] = [f"(source-{s.id})=", f"## {escape(s.id)}: {escape(s.title)}",
+    blocks: list[str] = [f"(source-{s.id})=", f"## {escape(s.short_name)}: {escape(s.title)}",
                          f"{escape(s.author)}, {escape(s.outlet)}, {escape(s.date)} ({escape(s.date_status)}). "
                          f"File `{s.file}`; SHA-256 `{s.sha256[:16]}…`. {cite(sid, ev)}"]
     for part in s.parts:
@@ -324,5 +345,10 @@ def source_list(evidence: Evidence | None = None) -> Markdown:
 def appendix_contents(evidence: Evidence | None = None) -> Markdown:
     """Links to each source's place on the appendix page (its headings are inside an output, off the page menu)."""
     ev = _ev(evidence)
-    return Markdown("\n".join(f"- {{ref}}`{s.id} <source-{s.id}>`: {escape(s.title)} ({escape(source_name(s.id, ev))})"
+    return Markdown("\n".join(f"- {{ref}}`{_role_text(s.short_name)} <source-{s.id}>`: {escape(s.title)}"
                               for s in ev.sources.values()) + "\n")
+
+
+def _role_text(text: str) -> str:
+    """Link text inside a role is not Markdown: keep only characters that need no escaping there."""
+    return re.sub(r"[^A-Za-z0-9 ,.’-]", "", text).strip() or "source"

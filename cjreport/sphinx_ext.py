@@ -1,15 +1,13 @@
 """Sphinx extension: serve every script the book needs from its own files, and link the PDF.
 
-- the Vega/Vega-Lite/vega-embed bundle from vl-convert, written once per book as _static/cjreport/charts.js
-  and loaded (as an ES module) only on pages that hold a chart;
-- DataTables from itables' offline bundle, loaded only on pages with the quotation index;
+- Vega, Vega-Lite and vega-embed (vendored classic scripts in book/_static/vendor) and the book's chart
+  loader, only on pages that hold a chart;
+- jQuery and DataTables (vendored likewise), only on the page with the quotation index;
 - a "Download PDF" link at the top of every page.
 """
 
 from __future__ import annotations
 
-import hashlib
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,60 +36,16 @@ class RoundAuthorYear(AuthorYearReferenceStyle):
 sphinxcontrib.bibtex.plugin.register_plugin(
     "sphinxcontrib.bibtex.style.referencing", "author_year_round", RoundAuthorYear)
 
-STATIC = "cjreport"
 PDF_NAME = "china-japan-security.pdf"
-
-# Draws every chart container on the page. The Vega-Lite spec travels in a JSON script tag next to the
-# container, so a page never carries a copy of the library, only its own specs.
-CHART_LOADER = """
-async function drawCharts() {
-  for (const box of document.querySelectorAll('.cj-chart')) {
-    const target = box.querySelector('.cj-chart-canvas');
-    const spec = JSON.parse(box.querySelector('script.cj-chart-spec').textContent);
-    try {
-      await vegaEmbed(target, spec, {renderer: 'svg', actions: false});
-      box.dataset.drawn = 'true';
-    } catch (err) {
-      box.dataset.drawn = 'error';
-      console.error('chart ' + box.id + ': ' + err);
-    }
-  }
-}
-if (document.readyState === 'loading') {
-  document.addEventListener('DOMContentLoaded', drawCharts);
-} else {
-  drawCharts();
-}
-"""
-
-TABLE_LOADER = """
-import DataTable from './dt_bundle.js';
-for (const table of document.querySelectorAll('table.cj-datatable')) {
-  new DataTable(table, {paging: true, pageLength: 25, order: [], autoWidth: false});
-}
-"""
-
-
-def _write_assets(outdir: Path) -> None:
-    import vl_convert
-
-    target = outdir / "_static" / STATIC
-    target.mkdir(parents=True, exist_ok=True)
-    # Bundling takes a second; redo it only when vl-convert or the loader changed (outdir outlives a build).
-    bundle, key_file = target / "charts.js", target / "charts.js.key"
-    key = f"{vl_convert.__version__} {hashlib.sha256(CHART_LOADER.encode()).hexdigest()}\n"
-    if not bundle.exists() or not key_file.exists() or key_file.read_text() != key:
-        bundle.write_text(vl_convert.javascript_bundle(CHART_LOADER), encoding="utf-8")
-        key_file.write_text(key)
-    itables_html = Path(__import__("itables").__file__).parent / "html"
-    for name in ("dt_bundle.js", "dt_bundle.css"):
-        shutil.copyfile(itables_html / name, target / name)
-    (target / "tables.js").write_text(TABLE_LOADER, encoding="utf-8")
+# Classic scripts from book/_static (vendored UMD builds, see book/_static/vendor/README.md): Chromium runs
+# them on file:// pages, where it refuses ES modules, so the book draws its charts opened from disk too.
+CHART_SCRIPTS = ("vendor/vega.min.js", "vendor/vega-lite.min.js", "vendor/vega-embed.min.js", "cjreport-charts.js")
+TABLE_SCRIPTS = ("vendor/jquery.min.js", "vendor/dataTables.min.js", "cjreport-tables.js")
 
 
 def _on_builder_inited(app: Sphinx) -> None:
     if app.builder.format == "html":
-        _write_assets(Path(app.outdir))
+        (Path(app.outdir) / "_static").mkdir(parents=True, exist_ok=True)
         # myst-nb copies its stylesheet only when the build ends; pages written before it exists lack the
         # ?v= checksum that pages of a later, incremental build get. Copy it first, so every build matches.
         from myst_nb.sphinx_ext import add_global_html_resources
@@ -104,13 +58,17 @@ def _on_page_context(app: Sphinx, pagename: str, templatename: str, context: dic
         return
     body: str = context["body"]
     if "cj-chart" in body:
-        app.add_js_file(f"{STATIC}/charts.js", type="module")
+        for script in CHART_SCRIPTS:
+            app.add_js_file(script, loading_method="defer")
     if "cj-datatable" in body:
         # the index needs the width the page-contents sidebar would take; it has no sections anyway
         context["theme_secondary_sidebar_items"] = []
-        app.add_css_file(f"{STATIC}/dt_bundle.css")
-        app.add_js_file(f"{STATIC}/tables.js", type="module")
+        app.add_css_file("vendor/dataTables.dataTables.min.css")
+        for script in TABLE_SCRIPTS:
+            app.add_js_file(script, loading_method="defer")
     _drop_kernel_assets(context)
+    if "<table" in body:
+        body = tables_for_reading(body)
     pdf = context["pathto"](f"_static/{PDF_NAME}", 1)
     # docutils marks the bibliography role="list" around doc-biblioentry items, which axe-core rates a
     # critical ARIA error (a list must own listitems); the entries keep their own roles.
@@ -118,6 +76,30 @@ def _on_page_context(app: Sphinx, pagename: str, templatename: str, context: dic
     context["body"] = (
         f'<p class="cj-pdf-link"><a href="{pdf}" download>Download PDF</a> of the whole book</p>\n' + body
     )
+
+
+def tables_for_reading(body: str) -> str:
+    """Tables a reader can use on any screen.
+
+    Every table the theme wraps for horizontal scrolling becomes a labelled, keyboard-reachable region, as
+    WCAG advises for content that scrolls (its label is the table's caption); tables marked `cj-cards` also
+    carry their column labels on each cell, so that on a phone the stylesheet shows each row as a card.
+    """
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(body, "html.parser")
+    for box in soup.select("div.pst-scrollable-table-container"):
+        caption = box.select_one("caption .caption-text")
+        label = caption.get_text(" ", strip=True) if caption else "Table"
+        box["role"] = "region"
+        box["tabindex"] = "0"
+        box["aria-label"] = f"{label} (scrolls sideways on a narrow screen)"
+    for table in soup.select("table.cj-cards"):
+        labels = [th.get_text(" ", strip=True) for th in table.select("thead th")]
+        for row in table.select("tbody tr"):
+            for label, cell in zip(labels, row.find_all("td", recursive=False)):
+                cell["data-label"] = label
+    return str(soup)
 
 
 def _drop_kernel_assets(context: dict[str, Any]) -> None:

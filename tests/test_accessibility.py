@@ -48,7 +48,8 @@ def test_tables_have_header_cells(html_dir):
 
 def test_stances_are_written_not_only_coloured(html_dir, evidence):
     soup = BeautifulSoup((html_dir / "book" / "synthesis.html").read_text(encoding="utf-8"), "html.parser")
-    table = soup.find("table", class_="cj-disagreement")
+    table = soup.find("table", class_="cj-stances")
     labels = {s.label for s in evidence.codebook.stances}
-    cells = [td.get_text(" ").strip() for tr in table.find("tbody").find_all("tr") for td in tr.find_all("td")[1:]]
-    assert cells and all(any(cell.startswith(label) for label in labels) for cell in cells)
+    cells = [" ".join(td.get_text(" ").split()) for tr in table.find("tbody").find_all("tr") for td in tr.find_all("td")[1:]]
+    # each cell: the stance's symbol, then its label in words
+    assert cells and all(any(cell.endswith(label) for label in labels) for cell in cells), cells[:5]
