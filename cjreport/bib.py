@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 from .corpus import Source
+from .errors import DataError
 from .evidence import Evidence
 
 MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
@@ -45,3 +46,46 @@ def write(evidence: Evidence, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     if not path.exists() or path.read_text(encoding="utf-8") != text:
         path.write_text(text, encoding="utf-8")
+
+
+def _line(path: Path, key: str) -> int | None:
+    """The line of `bibkey: key` in sources.yaml, so the error points at the record."""
+    try:
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if re.fullmatch(rf"\s*-?\s*bibkey:\s*['\"]?{re.escape(key)}['\"]?\s*", line):
+                return number
+    except OSError:
+        pass
+    return None
+
+
+def check(evidence: Evidence, other_bibfiles: list[Path]) -> None:
+    """What sphinxcontrib-bibtex would otherwise report in the middle of a build, as one DataError first.
+
+    Each source's entry must parse and print (pybtex, the library Sphinx uses), and no other .bib file may
+    define a source's key: the sources' entries come only from sources.yaml.
+    """
+    from pybtex.database import parse_file, parse_string
+    from pybtex.plugin import find_plugin
+
+    sources_yaml = evidence.data_dir / "sources.yaml"
+    style = find_plugin("pybtex.style.formatting", "plain")()
+    for source in evidence.sources.values():
+        where = {"line": _line(sources_yaml, source.bibkey), "item": source.id}
+        try:
+            data = parse_string(entry(source), "bibtex")
+            list(style.format_entries(data.entries.values()))
+        except Exception as exc:  # pybtex raises many types; any of them would break the build's bibliography
+            raise DataError(sources_yaml, f"bibkey {source.bibkey!r}: its BibTeX entry cannot be printed ({exc})", **where) from None
+    keys = {s.bibkey: s for s in evidence.sources.values()}
+    for bibfile in other_bibfiles:
+        try:
+            data = parse_file(str(bibfile), "bibtex")
+        except Exception as exc:
+            raise DataError(bibfile, f"not valid BibTeX ({' '.join(str(exc).split())})") from None
+        for key in data.entries:
+            if key in keys:
+                source = keys[key]
+                raise DataError(sources_yaml, f"bibkey {key!r} is also defined in {bibfile.name}; the sources' entries are "
+                                f"written from sources.yaml: delete the entry from {bibfile.name}",
+                                line=_line(sources_yaml, key), item=source.id)

@@ -34,15 +34,34 @@ def inputs_fingerprint(root: Path) -> str:
     return digest.hexdigest()
 
 
-def verified_data() -> Evidence:
-    """Load and verify data/, or stop with the loader's one-line error before anything is written."""
+def verified_data(root: Path | None = None) -> Evidence:
+    """Load and verify data/ (and what Sphinx would read from it), or stop with one line before anything is written."""
+    from . import bib
+
+    directory = data_dir()
     try:
         evidence = load()
+        if root is not None:
+            bib.check(evidence, _other_bibfiles(root))
     except DataError as exc:
-        raise SystemExit(f"error: {exc}") from None
+        raise SystemExit(f"error: {exc.relative_to(directory.parent)}") from None
+    except Exception as exc:  # a loader bug must still read as one line, and never let a build start
+        raise SystemExit(f"error: {directory.name}/: internal error while checking the data "
+                         f"({type(exc).__name__}: {' '.join(str(exc).split())[:200]})") from None
     print(f"data/ verified: {len(evidence.sources)} sources, {len(evidence.quotations)} quotations, "
           f"{len(evidence.coding)} coded cells", flush=True)
     return evidence
+
+
+def _other_bibfiles(root: Path) -> list[Path]:
+    """The .bib files _config.yml names (the sources' own entries are generated, not among them)."""
+    import yaml
+
+    try:
+        config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise DataError(root / "_config.yml", f"cannot be read ({exc})") from None
+    return [root / name for name in config.get("bibtex_bibfiles") or []]
 
 
 def source_date_epoch(root: Path) -> str:
@@ -70,7 +89,7 @@ def _jupyter_book(root: Path, work: Path, builder: str) -> None:
 
 def build(root: Path, out: Path, pdf: bool) -> None:
     started = time.perf_counter()
-    evidence = verified_data()
+    evidence = verified_data(root)
 
     work = out / "work"
     built = work / "_build"
@@ -150,7 +169,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     root = args.root.resolve()
     if args.check:
-        verified_data()
+        verified_data(root)
         return
     build(root, (args.out or root / "_build").resolve(), args.pdf)
 

@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .corpus import DATE, Source
-from .dataio import read_csv, read_yaml, require
+from . import schema
+from .dataio import read_csv, read_yaml
 from .errors import DataError
 from .quotations import Quotation
 
-SLUG = re.compile(r"^[a-z][a-z0-9-]*$")
+SLUG = re.compile(schema.SLUG)
 
 
 @dataclass(frozen=True)
@@ -87,100 +88,206 @@ def load_codebook(data_dir: Path) -> Codebook:
     path = data_dir / "codebook.yaml"
     raw = read_yaml(path)
     if not isinstance(raw, dict):
-        raise DataError(path, "expected a mapping with stances and themes")
-    stances = []
-    for record in require(raw, "stances", path, list):
-        sid = require(record, "id", path)
-        stances.append(Stance(sid, require(record, "label", path, item=sid), require(record, "definition", path, item=sid),
-                              require(record, "rule", path, item=sid)))
-    if "not_addressed" not in {s.id for s in stances}:
-        raise DataError(path, "the stance scale must include not_addressed")
-    themes, seen = [], set()
-    for record in require(raw, "themes", path, list):
-        tid = require(record, "id", path)
-        if not SLUG.match(tid) or tid in seen:
-            raise DataError(path, f"theme id {tid!r} is malformed or duplicated", line=record.line, item=tid)
-        seen.add(tid)
-        questions = []
-        for q in require(record, "questions", path, list, item=tid):
-            qid = require(q, "id", path, item=tid)
-            if not SLUG.match(qid) or qid in seen:
-                raise DataError(path, f"question id {qid!r} is malformed or duplicated", line=q.line, item=qid)
-            seen.add(qid)
-            questions.append(Question(qid, tid, require(q, "proposition", path, item=qid), str(q.get("note") or ""),
-                                      require(q, "label", path, item=qid)))
-        themes.append(Theme(tid, require(record, "title", path, item=tid), require(record, "chapter", path, item=tid),
-                            str(record.get("summary") or ""), tuple(questions),
-                            require(record, "short", path, item=tid)))
-    return Codebook(tuple(stances), tuple(themes))
+        raise DataError(path, "expected a mapping with stances and themes", line=getattr(raw, "line", None))
+    book = schema.check(schema.CodebookRecord, raw, path)
+    raw_themes = raw["themes"]
+    ids: list[tuple[str, int | None]] = []
+    for i, theme in enumerate(book.themes):
+        ids.append((theme.id, schema.line_of(raw_themes, i)))
+        ids.extend((q.id, schema.line_of(raw_themes[i]["questions"], j)) for j, q in enumerate(theme.questions))
+    schema.unique(ids, path, "theme or question id")
+    stances = tuple(Stance(s.id, s.label, s.definition, s.rule) for s in book.stances)
+    themes = tuple(Theme(t.id, t.title, t.chapter, t.summary,
+                         tuple(Question(q.id, t.id, q.proposition, q.note or "", q.label) for q in t.questions), t.short)
+                   for t in book.themes)
+    return Codebook(stances, themes)
+
+
+def _rows(path: Path, model: type, columns: list[str]) -> list[tuple[int, object]]:
+    return [(row.line, schema.check(model, row.values, path, line=row.line, item=f"{row.values[columns[0]]} × {row.values[columns[1]]}"))
+            for row in read_csv(path, columns)]
+
+
+def _cell(path: Path, line: int, item: str, question: str, source: str, questions, sources) -> None:
+    if question not in questions:
+        raise DataError(path, f"unknown question {question!r}", line=line, item=item)
+    if source not in sources:
+        raise DataError(path, f"unknown source id {source!r}", line=line, item=item)
+
+
+def _complete(path: Path, seen: dict, questions, sources) -> None:
+    for qid in questions:
+        for sid in sources:
+            if (qid, sid) not in seen:
+                raise DataError(path, f"no row for question {qid} × source {sid}: every cell needs a stance "
+                                "(not_addressed is a value)", item=f"{qid} × {sid}")
 
 
 def load_coding(data_dir: Path, codebook: Codebook, sources: dict[str, Source],
                 quotes: dict[str, Quotation]) -> dict[tuple[str, str], Code]:
+    """coding.csv, with the rules of the method (data/README.md, "Rules of the method")."""
     path = data_dir / "coding.csv"
-    stance_ids = {s.id for s in codebook.stances}
     questions = codebook.questions
     codes: dict[tuple[str, str], Code] = {}
-    for row in read_csv(path, ["question", "source", "stance", "rationale", "quotations"]):
-        v = row.values
-        item = f"{v['question']} × {v['source']}"
-        if v["question"] not in questions:
-            raise DataError(path, f"unknown question {v['question']!r}", line=row.line, item=item)
-        if v["source"] not in sources:
-            raise DataError(path, f"unknown source id {v['source']!r}", line=row.line, item=item)
-        if v["stance"] not in stance_ids:
-            raise DataError(path, f"stance {v['stance']!r} is not on the scale ({', '.join(sorted(stance_ids))})", line=row.line, item=item)
-        if not v["rationale"]:
-            raise DataError(path, "empty rationale", line=row.line, item=item)
-        key = (v["question"], v["source"])
+    for line, row in _rows(path, schema.CodingRow, CODING_COLUMNS):
+        item = f"{row.question} × {row.source}"
+        _cell(path, line, item, row.question, row.source, questions, sources)
+        key = (row.question, row.source)
         if key in codes:
-            raise DataError(path, f"duplicate coding for {item} (first at line {codes[key].line})", line=row.line, item=item)
-        qids = tuple(v["quotations"].split())
+            raise DataError(path, f"duplicate coding for {item} (first at line {codes[key].line})", line=line, item=item)
+        qids = tuple(row.quotations.split())
         for qid in qids:
             if qid not in quotes:
-                raise DataError(path, f"unknown quotation id {qid!r}", line=row.line, item=item)
-            if quotes[qid].source != v["source"]:
-                raise DataError(path, f"quotation {qid!r} belongs to source {quotes[qid].source}, not {v['source']}", line=row.line, item=item)
+                raise DataError(path, f"unknown quotation id {qid!r}", line=line, item=item)
+            if quotes[qid].source != row.source:
+                raise DataError(path, f"quotation {qid!r} belongs to source {quotes[qid].source}, not {row.source}", line=line, item=item)
             if quotes[qid].voice == "commenter":
-                raise DataError(path, f"quotation {qid!r} is a reader comment and cannot support a source's stance", line=row.line, item=item)
-        if v["stance"] == "not_addressed" and qids:
-            raise DataError(path, "not_addressed takes no quotations", line=row.line, item=item)
-        if v["stance"] != "not_addressed" and not qids:
-            raise DataError(path, f"stance {v['stance']!r} needs at least one supporting quotation", line=row.line, item=item)
-        codes[key] = Code(v["question"], v["source"], v["stance"], v["rationale"], qids, row.line)
-    for qid in questions:
-        for sid in sources:
-            if (qid, sid) not in codes:
-                raise DataError(path, f"no coding for question {qid} × source {sid}: every cell needs a stance (not_addressed is a value)", item=f"{qid} × {sid}")
+                raise DataError(path, f"quotation {qid!r} is a reader comment and cannot support a source's stance", line=line, item=item)
+        if len(set(qids)) != len(qids):
+            raise DataError(path, "a quotation is cited twice", line=line, item=item)
+        voices = {quotes[q].voice for q in qids}
+        if row.stance == "not_addressed" and qids:
+            raise DataError(path, "not_addressed takes no quotations", line=line, item=item)
+        if row.stance in ("supports", "opposes", "qualified") and "author" not in voices:
+            raise DataError(path, f"stance {row.stance!r} needs at least one quotation in the author's own voice "
+                            "(reported words never show the author's view)", line=line, item=item)
+        if row.stance == "reports" and voices != {"reported"}:
+            raise DataError(path, "stance 'reports' cites the reported words, and only them "
+                            f"(found voices: {', '.join(sorted(voices)) or 'none'})", line=line, item=item)
+        codes[key] = Code(row.question, row.source, row.stance, row.rationale, qids, line)
+    _complete(path, codes, questions, sources)
     return codes
 
 
 def load_events(data_dir: Path, sources: dict[str, Source], quotes: dict[str, Quotation]) -> list[Event]:
     path = data_dir / "events.csv"
     events: list[Event] = []
-    seen: set[str] = set()
-    for row in read_csv(path, ["id", "date", "precision", "event", "sources", "quotations"]):
-        v = row.values
-        eid = v["id"]
-        if not eid or eid in seen:
-            raise DataError(path, f"event id {eid!r} is empty or duplicated", line=row.line, item=eid)
-        seen.add(eid)
-        if not DATE.match(v["date"]):
-            raise DataError(path, f"date {v['date']!r} is not YYYY, YYYY-MM or YYYY-MM-DD", line=row.line, item=eid)
-        expected = {4: "year", 7: "month", 10: "day"}[len(v["date"])]
-        if v["precision"] != expected:
-            raise DataError(path, f"precision {v['precision']!r} does not fit date {v['date']} (expected {expected})", line=row.line, item=eid)
-        sids = tuple(v["sources"].split())
-        if not sids:
-            raise DataError(path, "an event needs at least one source that mentions it", line=row.line, item=eid)
+    rows = [(row.line, schema.check(schema.EventRow, row.values, path, line=row.line, item=row.values["id"] or None))
+            for row in read_csv(path, EVENT_COLUMNS)]
+    schema.unique([(row.id, line) for line, row in rows], path, "event id")
+    for line, row in rows:
+        eid = row.id
+        sids = tuple(row.sources.split())
         for sid in sids:
             if sid not in sources:
-                raise DataError(path, f"unknown source id {sid!r}", line=row.line, item=eid)
-        qids = tuple(v["quotations"].split())
+                raise DataError(path, f"unknown source id {sid!r}", line=line, item=eid)
+        qids = tuple(row.quotations.split())
         for qid in qids:
             if qid not in quotes:
-                raise DataError(path, f"unknown quotation id {qid!r}", line=row.line, item=eid)
+                raise DataError(path, f"unknown quotation id {qid!r}", line=line, item=eid)
             if quotes[qid].source not in sids:
-                raise DataError(path, f"quotation {qid!r} is from source {quotes[qid].source}, which the event does not list", line=row.line, item=eid)
-        events.append(Event(eid, v["date"], v["precision"], v["event"], sids, qids))
+                raise DataError(path, f"quotation {qid!r} is from source {quotes[qid].source}, which the event does not list", line=line, item=eid)
+        events.append(Event(eid, row.date, row.precision, row.event, sids, qids))
     return sorted(events, key=lambda e: (e.date, e.id))
+
+
+# --- files added by the second coding, the adjudication, the segmentation and the argument maps -------------
+
+@dataclass(frozen=True)
+class ChangelogEntry:
+    date: str
+    change: str  # split | rule | add | remove | wording
+    questions: tuple[str, ...]
+    what: str
+    why: str
+
+
+@dataclass(frozen=True)
+class SecondCode:
+    question: str
+    source: str
+    stance: str
+    rationale: str
+    evidence: tuple[str, ...]  # verbatim excerpts of the source's body
+    line: int
+
+
+@dataclass(frozen=True)
+class Adjudication:
+    question: str
+    source: str
+    first: str
+    second: str
+    final: str
+    reason: str
+    line: int
+
+
+def load_changelog(data_dir: Path, codebook: Codebook) -> list[ChangelogEntry] | None:
+    path = data_dir / "codebook-changelog.yaml"
+    if not path.exists() and not path.is_symlink():
+        return None
+    raw = read_yaml(path)
+    records = schema.check_list(schema.ChangelogRecord, raw, path, what="codebook changes")
+    entries = []
+    for i, record in enumerate(records):
+        line = schema.line_of(raw, i)
+        for qid in record.questions:
+            if qid not in codebook.questions and record.change != "remove":
+                raise DataError(path, f"unknown question {qid!r} (only a 'remove' entry may name a question that no "
+                                "longer exists)", line=line, item=record.date)
+        entries.append(ChangelogEntry(record.date, record.change, tuple(record.questions), record.what, record.why))
+    return entries
+
+
+def load_second_coding(data_dir: Path, codebook: Codebook, sources: dict[str, Source]) -> dict[tuple[str, str], SecondCode] | None:
+    """coding-second.csv: the blind second coder's stances; each excerpt verbatim in the source's body."""
+    from .quotations import fold
+
+    path = data_dir / "coding-second.csv"
+    if not path.exists() and not path.is_symlink():
+        return None
+    questions = codebook.questions
+    bodies = {sid: fold(s.body_text) for sid, s in sources.items()}
+    codes: dict[tuple[str, str], SecondCode] = {}
+    for line, row in _rows(path, schema.SecondCodingRow, SECOND_COLUMNS):
+        item = f"{row.question} × {row.source}"
+        _cell(path, line, item, row.question, row.source, questions, sources)
+        key = (row.question, row.source)
+        if key in codes:
+            raise DataError(path, f"duplicate row for {item} (first at line {codes[key].line})", line=line, item=item)
+        excerpts = tuple(e.strip() for e in row.evidence.split(" | ")) if row.evidence.strip() else ()
+        for excerpt in excerpts:
+            if not excerpt:
+                raise DataError(path, "empty excerpt between ' | ' separators", line=line, item=item)
+            if fold(excerpt) not in bodies[row.source]:
+                raise DataError(path, f"evidence “{excerpt[:60]}” is not verbatim in the body of source {row.source}",
+                                line=line, item=item)
+        codes[key] = SecondCode(row.question, row.source, row.stance, row.rationale, excerpts, line)
+    _complete(path, codes, questions, sources)
+    return codes
+
+
+def load_adjudication(data_dir: Path, codebook: Codebook, sources: dict[str, Source], coding: dict[tuple[str, str], Code],
+                      second: dict[tuple[str, str], SecondCode] | None) -> dict[tuple[str, str], Adjudication] | None:
+    """adjudication.csv: a written decision for every cell where the final coding and the second coder differ."""
+    path = data_dir / "adjudication.csv"
+    if not path.exists() and not path.is_symlink():
+        return None
+    if second is None:
+        raise DataError(path, "adjudication.csv needs coding-second.csv (the codes it adjudicates)")
+    rows: dict[tuple[str, str], Adjudication] = {}
+    for line, row in _rows(path, schema.AdjudicationRow, ADJUDICATION_COLUMNS):
+        item = f"{row.question} × {row.source}"
+        _cell(path, line, item, row.question, row.source, codebook.questions, sources)
+        key = (row.question, row.source)
+        if key in rows:
+            raise DataError(path, f"duplicate row for {item} (first at line {rows[key].line})", line=line, item=item)
+        if row.second != second[key].stance:
+            raise DataError(path, f"second is {row.second!r} but coding-second.csv has {second[key].stance!r}", line=line, item=item)
+        if row.final != coding[key].stance:
+            raise DataError(path, f"final is {row.final!r} but coding.csv has {coding[key].stance!r}", line=line, item=item)
+        if row.first == row.second:
+            raise DataError(path, "first and second agree: there was nothing to adjudicate", line=line, item=item)
+        rows[key] = Adjudication(row.question, row.source, row.first, row.second, row.final, row.reason, line)
+    for key, code in coding.items():
+        if key in second and second[key].stance != code.stance and key not in rows:
+            raise DataError(path, f"no row for {key[0]} × {key[1]}, where coding.csv ({code.stance}) and coding-second.csv "
+                            f"({second[key].stance}) differ", item=f"{key[0]} × {key[1]}")
+    return rows
+
+
+CODING_COLUMNS = ["question", "source", "stance", "rationale", "quotations"]
+SECOND_COLUMNS = ["question", "source", "stance", "rationale", "evidence"]
+ADJUDICATION_COLUMNS = ["question", "source", "first", "second", "final", "reason"]
+EVENT_COLUMNS = ["id", "date", "precision", "event", "sources", "quotations"]

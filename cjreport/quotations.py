@@ -13,11 +13,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .corpus import Source
-from .dataio import read_yaml, require
+from . import schema
+from .dataio import read_yaml
 from .errors import DataError
 
-VOICES = ("author", "reported", "commenter")
-QUOTE_ID = re.compile(r"^q[a-z0-9][a-z0-9-]*$")
+VOICES = schema.VOICES
+QUOTE_ID = re.compile(schema.QUOTE_ID)
 _SPACE = re.compile(r"\s+")
 
 
@@ -124,48 +125,35 @@ def verify(quote: Quotation, source: Source, path: Path, line: int | None = None
 
 def load_quotations(data_dir: Path, sources: dict[str, Source], theme_ids: set[str]) -> dict[str, Quotation]:
     path = data_dir / "quotations.yaml"
-    records = read_yaml(path)
-    if not isinstance(records, list):
-        raise DataError(path, "expected a list of quotations")
+    raw = read_yaml(path)
+    records = schema.check_list(schema.QuotationRecord, raw, path, what="quotations")
+    lines = [schema.line_of(raw, i) for i in range(len(records))]
+    schema.unique([(r.id, line) for r, line in zip(records, lines)], path, "quotation id")
     quotes: dict[str, Quotation] = {}
-    for record in records:
-        if not isinstance(record, dict):
-            raise DataError(path, "each quotation must be a mapping", line=getattr(record, "line", None))
-        line = record.line
-        qid = require(record, "id", path)
-        if not QUOTE_ID.match(qid):
-            raise DataError(path, f"quotation id {qid!r} must be q followed by lowercase letters, digits, hyphens", line=line, item=qid)
-        if qid in quotes:
-            raise DataError(path, f"duplicate quotation id {qid!r}", line=line, item=qid)
-        sid = require(record, "source", path, item=qid)
+    for record, line in zip(records, lines):
+        qid, sid = record.id, record.source
         if sid not in sources:
             raise DataError(path, f"unknown source id {sid!r}", line=line, item=qid)
-        theme = require(record, "theme", path, item=qid)
-        if theme not in theme_ids:
-            raise DataError(path, f"unknown theme {theme!r}", line=line, item=qid)
-        voice = require(record, "voice", path, item=qid)
-        if voice not in VOICES:
-            raise DataError(path, f"voice {voice!r} not one of {', '.join(VOICES)}", line=line, item=qid)
-        reported_by = str(record.get("reported_by") or "")
-        if voice == "reported" and not reported_by:
-            raise DataError(path, "a reported quotation needs reported_by (the author who reports it)", line=line, item=qid)
-        start = require(record, "start", path, int, item=qid)
-        end = require(record, "end", path, int, item=qid)
+        if record.theme not in theme_ids:
+            raise DataError(path, f"unknown theme {record.theme!r}", line=line, item=qid)
         source = sources[sid]
-        quote = Quotation(
-            id=qid, source=sid, theme=theme, speaker=require(record, "speaker", path, item=qid), voice=voice,
-            reported_by=reported_by, text=require(record, "text", path, item=qid), start=start, end=end,
-            prefix=str(record.get("prefix") or ""), suffix=str(record.get("suffix") or ""), part="",
-        )
+        quote = Quotation(**record.model_dump(exclude={"reported_by"}), reported_by=record.reported_by or "", part="")
         verify(quote, source, path, line)
-        parts = {source.part_at(i).kind for i in range(start, end) if not source.text[i].isspace()}
-        if len(parts) != 1:
-            raise DataError(path, f"quotation spans several parts of source {sid} ({', '.join(sorted(parts))})", line=line, item=qid)
-        part = parts.pop()
-        if (part == "comments") != (voice == "commenter"):
-            raise DataError(path, f"voice {voice!r} does not fit a quotation from the {part} of source {sid}: "
+        # The words themselves (not the white space around them) must lie inside one part of the text.
+        span = source.text[quote.start : quote.end]
+        first = quote.start + len(span) - len(span.lstrip())
+        last = quote.end - (len(span) - len(span.rstrip()))
+        holders = [p for p in source.parts if p.start <= first and last <= p.end]
+        if not holders:
+            kinds = sorted({source.part_at(i).kind for i in range(quote.start, quote.end)
+                            if not source.text[i].isspace()} or {"no part"})
+            raise DataError(path, f"quotation spans several parts of source {sid} ({', '.join(kinds)}): "
+                            "a quotation must lie inside one part", line=line, item=qid)
+        part = holders[0].kind
+        if (part == "comments") != (record.voice == "commenter"):
+            raise DataError(path, f"voice {record.voice!r} does not fit a quotation from the {part} of source {sid}: "
                             "a reader comment is never the author's view", line=line, item=qid)
-        if part == "furniture" and voice == "author":
+        if part == "furniture" and record.voice == "author":
             raise DataError(path, f"a quotation from the page furniture of source {sid} cannot be in the author's voice: "
                             "captions, notices and site boxes are the site's words (use voice: reported)", line=line, item=qid)
         quotes[qid] = Quotation(**{**quote.__dict__, "part": part})

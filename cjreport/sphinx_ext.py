@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -120,19 +121,49 @@ def _drop_kernel_assets(context: dict[str, Any]) -> None:
     context["css_files"] = [a for a in context.get("css_files", []) if keep(a)]
 
 
+NUMBER_WORDS = ["no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"]
+
+
+def count_words(n: int) -> str:
+    """A count as the title prints it: words up to twelve, digits after."""
+    return NUMBER_WORDS[n] if n < len(NUMBER_WORDS) else str(n)
+
+
+def titled(title: str, n_sources: int) -> str:
+    """The configured title with its count of sources taken from the data ("… in five sources" → "… in six sources")."""
+    return re.sub(r"\b(?:\w+) (sources?)\b", lambda m: f"{count_words(n_sources)} sources" if n_sources != 1 else "one source",
+                  title, count=1)
+
+
 def _on_config_inited(app: Sphinx, config: Any) -> None:
     """Write the sources' BibTeX from data/ into this build's own directory, before sphinxcontrib-bibtex reads
-    its files, so a new source needs no hand-made entry and two builds never share the file."""
+    its files, so a new source needs no hand-made entry and two builds never share the file; and take the
+    count of sources in the title from the data (`{{ n_sources }}` in a chapter, the HTML and PDF titles)."""
     from . import bib
     from .evidence import load
 
+    evidence = load()
     path = Path(app.doctreedir).parent / "cjreport" / "sources.bib"
-    bib.write(load(), path)
+    bib.write(evidence, path)
     config.bibtex_bibfiles = [str(path), *config.bibtex_bibfiles]
+    n = len(evidence.sources)
+    config.project = titled(config.project, n)
+    config.html_title = titled(config.html_title or config.project, n)
+    config.myst_substitutions = {**(getattr(config, "myst_substitutions", None) or {}),
+                                 "n_sources": count_words(n), "n_sources_capital": count_words(n).capitalize()}
+
+
+def _on_env_before_read_docs(app: Sphinx, env: Any, docnames: list[str]) -> None:
+    """Jupyter Book sets the PDF's title after config-inited: correct its count of sources here, before writing."""
+    from .evidence import load
+
+    n = len(load().sources)
+    app.config.latex_documents = [(doc[0], doc[1], titled(doc[2], n), *doc[3:]) for doc in app.config.latex_documents]
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", _on_config_inited, priority=100)
+    app.connect("env-before-read-docs", _on_env_before_read_docs)
     app.connect("builder-inited", _on_builder_inited)
     app.connect("html-page-context", _on_page_context)
     app.add_css_file("cjreport.css")

@@ -75,12 +75,12 @@ def test_hostile_book_is_still_whole(fixture_book):
 
 def test_sixth_source_everywhere(fixture_book):
     data, out = fixture_book
-    name = "Fixture (005)"
+    name = "Fixture"  # readers see the short name; the id stays a link target
     profiles = _page(out, "sources").find("table", id="table-source-profiles").get_text(" ")
-    assert "005" in profiles and "Mallory Fixture" in profiles and "six sources" in profiles
-    assert name in _page(out, "synthesis").find("table", class_="cj-disagreement").get_text(" ")
-    assert "q005-script" in _page(out, "quotation-index").find("table", class_="cj-datatable").get_text(" ")
-    assert _page(out, "appendix").find(id="source-005") is not None
+    assert "Mallory Fixture" in profiles and "six sources" in profiles
+    assert name in _page(out, "synthesis").find("table", class_="cj-stances").get_text(" ")
+    assert f"q{fx.SID}-script" in _page(out, "quotation-index").find("table", class_="cj-datatable").get_text(" ")
+    assert _page(out, "appendix").find(id=f"source-{fx.SID}") is not None
     for chapter in ("synthesis", "framing", "sources"):
         for spec in _page(out, chapter).select("script.cj-chart-spec"):
             assert name in json.dumps(json.loads(spec.string), ensure_ascii=False), chapter
@@ -101,7 +101,7 @@ def test_hostile_pdf_is_text(fixture_book):
 def test_data_change_shows_on_next_build(fixture_book):
     data, out = fixture_book
     quotes = yaml.safe_load((data / "quotations.yaml").read_text(encoding="utf-8"))
-    target = next(q for q in quotes if q["id"] == "q005-markup")
+    target = next(q for q in quotes if q["id"] == f"q{fx.SID}-markup")
     target["speaker"] = "Mallory Renamed"
     (data / "quotations.yaml").write_text(yaml.safe_dump(quotes, allow_unicode=True, sort_keys=False, width=1000), encoding="utf-8")
     _build(data, out, pdf=False)

@@ -1,0 +1,7 @@
+"""`python -m cjreport …`: the authoring tools (see cjreport/authoring.py)."""
+
+import sys
+
+from .authoring import main
+
+sys.exit(main())
