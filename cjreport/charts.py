@@ -17,6 +17,7 @@ import pandas as pd
 import vl_convert
 
 from .evidence import Evidence, load
+from .markup import for_book
 from .present import source_name
 from .quotations import fold
 from .vocab import distinctive_words
@@ -90,9 +91,17 @@ class Figure:
                 f'<div class="cj-scroll" role="region" tabindex="0" aria-label="Data behind the chart ({html.escape(self.name)}); '
                 f'scrolls sideways on narrow screens">{table}</div></details>')
 
-    def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, str]:
-        return {"text/html": self.html(), "image/png": base64.b64encode(self.png()).decode("ascii"),
-                "text/plain": f"Chart: {self.alt_text}"}
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict | tuple[dict, dict]:
+        if for_book():
+            return {"text/html": self.html(), "image/png": base64.b64encode(self.png()).decode("ascii"),
+                    "text/plain": f"Chart: {self.alt_text}"}
+        # In Jupyter: the same chart as Altair's JupyterChart widget, whose JavaScript is vl-convert's offline
+        # Vega bundle (no CDN); JupyterLab draws it through anywidget, with the chart's selections and tooltips.
+        alt.JupyterChart.enable_offline()
+        widget = alt.JupyterChart(self.chart.properties(description=self.alt_text))
+        bundle = widget._repr_mimebundle_(include=include, exclude=exclude)
+        data, metadata = bundle if isinstance(bundle, tuple) else (bundle, {})
+        return {**data, "text/plain": f"Chart: {self.alt_text}"}, metadata
 
 
 def _fix_width(spec: dict, width: int) -> None:
