@@ -32,7 +32,9 @@ STYLE = """<style>
 .cj-jupyter .cj-quoted{color:#00598c}
 .cj-jupyter .cj-marker{vertical-align:super;font-size:.75em}
 .cj-jupyter .admonition{border:1px solid #ccc;background:#f6f6f6;padding:.25em .75em;margin:.5em 0}
-.cj-jupyter .admonition-title{font-weight:bold}
+.cj-jupyter .admonition-title,.cj-jupyter .cj-card-title{font-weight:bold}
+.cj-jupyter .cj-grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(280px,1fr));gap:.75em;margin:.5em 0}
+.cj-jupyter .cj-card,.cj-jupyter .cj-item{border:1px solid #ccc;border-radius:4px;padding:.25em .75em}
 </style>"""
 
 
@@ -136,8 +138,41 @@ class _Only(Directive):
         return node.children
 
 
+class _AnyOption(dict):
+    """sphinx-design directives take many layout options (gutter, class-card, ...): accept them all as text."""
+
+    def __contains__(self, key) -> bool:
+        return True
+
+    def __getitem__(self, key):
+        return directives.unchanged
+
+    def get(self, key, default=None):
+        return directives.unchanged
+
+
+class _Box(Directive):
+    """sphinx-design's grid and cards (Sphinx-only): a titled box in a CSS grid, holding the same content."""
+
+    has_content = True
+    optional_arguments = 1
+    final_argument_whitespace = True
+    option_spec = _AnyOption(gutter=directives.unchanged)  # not empty: an empty spec means "no options"
+
+    def run(self):
+        kind = self.name.split("-")[-1] if self.name != "grid" else "grid"
+        node = nodes.container(classes=[f"cj-{kind}"])
+        if self.arguments:
+            title, _ = self.state.inline_text(self.arguments[0], self.lineno)
+            node += nodes.paragraph("", "", *title, classes=["cj-card-title"])
+        self.state.nested_parse(self.content, self.content_offset, node)
+        return [node]
+
+
 @lru_cache(maxsize=1)
 def _register() -> None:
+    for name in ("grid", "grid-item", "grid-item-card", "card", "tab-set", "tab-item", "dropdown"):
+        directives.register_directive(name, _Box)
     roles.register_local_role("cite:t", _cite(textual=True))
     roles.register_local_role("cite:p", _cite(textual=False))
     roles.register_local_role("cite", _cite(textual=False))
@@ -164,4 +199,10 @@ def to_html(myst: str) -> str:
             "initial_header_level": 2,
         },
     )
-    return f'{STYLE}<div class="cj-jupyter">{parts["body"]}</div>'
+    # Raw HTML written for the book (the quotation index) links to pages beside it: in Jupyter those pages
+    # are in the built book.
+    body = _BOOK_PAGE_LINK.sub(lambda m: f'href="{BOOK}{m[1]}', parts["body"])
+    return f'{STYLE}<div class="cj-jupyter">{body}</div>'
+
+
+_BOOK_PAGE_LINK = re.compile(r'href="(?![a-zA-Z][\w+.-]*:|/|#|\.\./)([\w-]+\.html)')
