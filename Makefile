@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt pyproject.toml | sha256sum | cut -c1-12)
 
-.PHONY: book html test system check bench clean
+.PHONY: book html test system check bench clean lab
 book: $(STAMP) system
 	$(PY) -m cjreport.build --pdf
 
@@ -20,6 +20,16 @@ check: $(STAMP)
 
 bench: $(STAMP) system
 	$(PY) scripts/benchmark.py
+
+# JupyterLab on this machine only (127.0.0.1), as root too; chapters (book/*.md) open as notebooks through
+# Jupytext (scripts/jupyterlab/overrides.json); kernels get CurveZMQ-encrypted transport, so they warn of nothing.
+LAB_FLAGS := --allow-root --no-browser --ip=127.0.0.1 --ServerApp.root_dir=. --LabApp.default_url=/lab/tree/book \
+	--LabApp.app_settings_dir=scripts/jupyterlab --KernelManager.transport_encryption=auto
+lab: $(STAMP)
+	@echo "JupyterLab: open the http://127.0.0.1:... address printed below in your browser; the book/ folder is shown."
+	@echo "Double-click a chapter such as alliance.md (it opens as a notebook), then Run > Run All Cells."
+	@echo "The quotation explorer is at the end of methods.md. Stop JupyterLab with Ctrl-C."
+	$(VENV)/bin/jupyter lab $(LAB_FLAGS)
 
 system:
 	bash scripts/install-system.sh

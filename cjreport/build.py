@@ -80,7 +80,7 @@ def _jupyter_book(root: Path, work: Path, builder: str) -> None:
     cmd = [str(exe), "build", str(root), "--path-output", str(work), "--builder", builder, "-W", "-n", "--keep-going"]
     print("+", " ".join(cmd), flush=True)
     env = {**os.environ, "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH") or source_date_epoch(root),
-           "FORCE_SOURCE_DATE": "1"}
+           "FORCE_SOURCE_DATE": "1", "CJREPORT_TARGET": "book"}  # display objects give the book's forms
     result = subprocess.run(cmd, cwd=root, env=env)
     if result.returncode != 0:
         raise SystemExit(f"build failed: jupyter-book {builder} exited with {result.returncode} (see the log above); "

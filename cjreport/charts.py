@@ -9,14 +9,17 @@ from __future__ import annotations
 import base64
 import html
 import json
+import os
 from collections import Counter
 from dataclasses import dataclass
+from pathlib import Path
 
 import altair as alt
 import pandas as pd
 import vl_convert
 
 from .evidence import Evidence, load
+from .markup import for_book
 from .present import source_name
 from .quotations import fold
 from .vocab import distinctive_words
@@ -90,9 +93,17 @@ class Figure:
                 f'<div class="cj-scroll" role="region" tabindex="0" aria-label="Data behind the chart ({html.escape(self.name)}); '
                 f'scrolls sideways on narrow screens">{table}</div></details>')
 
-    def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, str]:
-        return {"text/html": self.html(), "image/png": base64.b64encode(self.png()).decode("ascii"),
-                "text/plain": f"Chart: {self.alt_text}"}
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict | tuple[dict, dict]:
+        if for_book():
+            return {"text/html": self.html(), "image/png": base64.b64encode(self.png()).decode("ascii"),
+                    "text/plain": f"Chart: {self.alt_text}"}
+        # In Jupyter: the same chart as Altair's JupyterChart widget, whose JavaScript is vl-convert's offline
+        # Vega bundle (no CDN); JupyterLab draws it through anywidget, with the chart's selections and tooltips.
+        _offline_jupyter_chart()
+        widget = alt.JupyterChart(self.chart.properties(description=self.alt_text))
+        bundle = widget._repr_mimebundle_(include=include, exclude=exclude)
+        data, metadata = bundle if isinstance(bundle, tuple) else (bundle, {})
+        return {**data, "text/plain": f"Chart: {self.alt_text}"}, metadata
 
 
 def _fix_width(spec: dict, width: int) -> None:
@@ -104,6 +115,27 @@ def _fix_width(spec: dict, width: int) -> None:
             _fix_width(sub, width)
     if isinstance(spec.get("spec"), dict):
         _fix_width(spec["spec"], width)
+
+
+def _offline_jupyter_chart() -> None:
+    """Altair's JupyterChart with vl-convert's offline bundle. Bundling takes 3–5 s in every kernel, so the
+    bundle is kept in the user's cache, keyed by the Altair and vl-convert versions that made it."""
+    if alt.JupyterChart._is_offline:
+        return
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "cjreport"
+    bundle = cache / f"jupyterchart-altair{alt.__version__}-vlconvert{vl_convert.__version__}.js"
+    if bundle.exists():
+        alt.JupyterChart._esm = bundle.read_text(encoding="utf-8")
+        alt.JupyterChart._is_offline = True
+        return
+    alt.JupyterChart.enable_offline()
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+        partial = bundle.with_suffix(f".{os.getpid()}.tmp")
+        partial.write_text(alt.JupyterChart._esm, encoding="utf-8")
+        partial.replace(bundle)  # atomic: two kernels may write at once
+    except OSError:
+        pass  # a read-only home: bundle again next time
 
 
 def _ev(evidence: Evidence | None) -> Evidence:

@@ -1,11 +1,17 @@
 """MyST Markdown that the chapters display: one output that both the HTML and the LaTeX builders render.
 
+In Jupyter the same object also offers that MyST rendered to HTML (jupyter_html.py): JupyterLab renders
+`text/markdown` as CommonMark and would print roles and directives as text. The book's builders take
+`text/markdown` first (`nb_mime_priority_overrides` in _config.yml), and the book's build (CJREPORT_TARGET=book)
+does not compute the HTML form at all.
+
 Source text is escaped character by character, so a quotation that contains HTML, MyST roles, `{{ }}`,
 LaTeX specials or Markdown syntax shows as plain text in both outputs; nothing in it is interpreted.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import string
 from dataclasses import dataclass
@@ -24,12 +30,25 @@ def escape(text: str) -> str:
 
 @dataclass(frozen=True)
 class Markdown:
-    """A MyST Markdown fragment; Jupyter shows it as Markdown, myst-nb parses it into the book."""
+    """A MyST Markdown fragment; myst-nb parses it into the book, Jupyter shows it rendered to HTML."""
 
     text: str
 
+    def html(self) -> str:
+        from .jupyter_html import to_html
+
+        return to_html(self.text)
+
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, str]:
-        return {"text/markdown": self.text, "text/plain": self.text}
+        bundle = {"text/markdown": self.text, "text/plain": self.text}
+        if not for_book():
+            bundle["text/html"] = self.html()
+        return bundle
+
+
+def for_book() -> bool:
+    """True while the book's build runs the chapters (cjreport.build sets it; the kernels inherit it)."""
+    return os.environ.get("CJREPORT_TARGET") == "book"
 
 
 def join(parts: list[Markdown]) -> Markdown:

@@ -304,9 +304,15 @@ class QuotationIndex:
                           caption="Every quotation in the book", name="table-quotation-index",
                           widths=[12, 10, 12, 12, 18, 36])
 
+    def book_markdown(self) -> Markdown:
+        """One MyST form for both builders: the HTML book shows the DataTables table, the PDF the long table."""
+        # one row a line: docutils refuses a line over 10,000 characters
+        table = self.html().replace("</tr>", "</tr>\n")
+        return Markdown(f"`````{{only}} html\n````{{raw}} html\n{table}\n````\n`````\n\n"
+                        f"`````{{only}} latex\n{self.markdown().text}`````\n")
+
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, str]:
-        md = self.markdown().text
-        return {"text/html": self.html(), "text/markdown": md, "text/plain": f"{len(self.rows)} quotations"}
+        return {**self.book_markdown()._repr_mimebundle_(), "text/plain": f"{len(self.rows)} quotations"}
 
 
 def keyword_in_context(term: str, evidence: Evidence | None = None, width: int = 45) -> Markdown:

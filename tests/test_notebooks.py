@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+import shutil
 from pathlib import Path
 
 import jupytext
 import nbclient
+import nbformat
 import pytest
 import yaml
 
@@ -22,11 +25,42 @@ def test_chapters_are_myst_notebooks_with_a_jupytext_header():
         assert nb.metadata["jupytext"]["text_representation"]["format_name"] == "myst", name
 
 
+def test_chapters_are_in_jupytexts_own_form():
+    """Jupytext writes a chapter back exactly as it is: a save from JupyterLab cannot reformat it."""
+    for name in NOTEBOOKS:
+        text = (ROOT / f"{name}.md").read_text(encoding="utf-8")
+        assert jupytext.writes(jupytext.reads(text, "md:myst"), "md:myst") == text, f"{name}: run `jupytext --to md:myst`"
+
+
+# What JupyterLab puts in a notebook's metadata when its kernel starts (notebook panel, in this key order).
+LAB_KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+
+
 @pytest.mark.parametrize("name", NOTEBOOKS)
-def test_chapter_executes_from_another_directory(name, tmp_path):
-    nb = jupytext.read(ROOT / f"{name}.md")
-    # run in a scratch directory: the package must import without sys.path tricks
-    nbclient.NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute()
+def test_chapter_runs_elsewhere_and_saves_unchanged(name, tmp_path):
+    """Open a chapter through Jupytext's contents manager (as JupyterLab does), run it in a scratch directory
+    (the package must import without sys.path tricks), save it: the .md file is byte-identical."""
+    from jupyter_server.services.contents.largefilemanager import AsyncLargeFileManager
+    from jupytext.async_contentsmanager import build_async_jupytext_contents_manager_class
+
+    shutil.copyfile(ROOT / "jupytext.toml", tmp_path / "jupytext.toml")
+    path = f"book/{Path(name).name}.md"
+    (tmp_path / "book").mkdir()
+    original = (ROOT / f"{name}.md").read_bytes()
+    (tmp_path / path).write_bytes(original)
+    cm = build_async_jupytext_contents_manager_class(AsyncLargeFileManager)(root_dir=str(tmp_path))
+
+    async def open_run_save():
+        model = await cm.get(path, type="notebook")
+        nb = nbformat.from_dict(model["content"])
+        await nbclient.NotebookClient(nb, timeout=120, kernel_name="python3",
+                                      resources={"metadata": {"path": str(tmp_path)}}).async_execute()
+        nb.metadata["kernelspec"] = dict(LAB_KERNELSPEC)
+        await cm.save({"type": "notebook", "format": "json", "content": nb}, path)
+        return nb
+
+    nb = asyncio.run(open_run_save())
     errors = [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
     assert not errors
     assert any(c.get("outputs") for c in nb.cells if c.cell_type == "code"), name
+    assert (tmp_path / path).read_bytes() == original, f"{name}: saving the executed notebook changed the .md file"

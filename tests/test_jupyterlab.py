@@ -1,0 +1,188 @@
+"""Rerunning chapters in a real JupyterLab, as README's `make lab` starts it, driven by headless Chromium.
+
+One server from the project's .venv (the flags of the Makefile's `lab` target) serves a scratch copy of the
+book; every request that leaves it is blocked. For every chapter with code: open it (a double-click opens a
+.md chapter as a Jupytext notebook), run all cells, wait for the kernel, then check what a reader sees: no
+error, no MyST source (roles, directives, fences) in any output, a drawn chart (svg or canvas) for every chart
+cell, and a save that leaves the chapter byte-identical. In methods, the explorer answers a filter change.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import jupytext
+import pytest
+
+from tests.browser import ARGS, CHROMIUM
+from tests.test_notebooks import NOTEBOOKS, ROOT
+
+pytestmark = pytest.mark.browser
+
+TOKEN = "cjreport-test"
+# What a rendered output must never show: MyST roles and directives, code fences, colon fences.
+RAW_MYST = re.compile(r"\{(cite|ref|glue|term|numref|doc|list-table|only|raw|admonition)[}:]|```|:::|\{\.cj-")
+
+
+def _lab_flags() -> list[str]:
+    """The flags of the Makefile's `lab` target, so the test starts JupyterLab as README tells the reader to."""
+    text = (ROOT / "Makefile").read_text().replace("\\\n", " ")
+    match = re.search(r"^LAB_FLAGS := (.*)$", text, re.M)
+    assert match, "Makefile has no LAB_FLAGS"
+    return shlex.split(match[1])
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    """A JupyterLab server on a scratch copy of the book, its settings and workspaces kept apart from the user's."""
+    work = tmp_path_factory.mktemp("lab")
+    shutil.copytree(ROOT / "book", work / "book", ignore=shutil.ignore_patterns("_generated"))
+    shutil.copytree(ROOT / "scripts" / "jupyterlab", work / "scripts" / "jupyterlab")
+    shutil.copyfile(ROOT / "jupytext.toml", work / "jupytext.toml")
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if k != "CJREPORT_TARGET"}
+    env.update(PYTHONPATH=str(ROOT), JUPYTERLAB_SETTINGS_DIR=str(work / "settings"),
+               JUPYTERLAB_WORKSPACES_DIR=str(work / "workspaces"), JUPYTER_RUNTIME_DIR=str(work / "runtime"))
+    log = open(work / "server.log", "w")
+    cmd = [str(Path(sys.executable).with_name("jupyter")), "lab", *_lab_flags(), f"--port={port}",
+           f"--IdentityProvider.token={TOKEN}", "--LabApp.expose_app_in_browser=True"]
+    server = subprocess.Popen(cmd, cwd=work, env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                break
+        except OSError:
+            time.sleep(0.3)
+    else:
+        server.kill()
+        pytest.fail("JupyterLab did not start: " + (work / "server.log").read_text()[-2000:])
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        blocked: list[str] = []
+
+        def route(r):
+            if r.request.url.startswith(base):
+                r.continue_()
+            else:
+                blocked.append(r.request.url)
+                r.abort()
+
+        context.route("**/*", route)
+        page = context.new_page()
+        page.goto(f"{base}/lab/tree/book?token={TOKEN}")
+        page.wait_for_function("window.jupyterapp && window.jupyterapp.started !== undefined", timeout=60000)
+        page.wait_for_selector(".jp-DirListing-item", timeout=60000)
+        yield {"page": page, "work": work, "blocked": blocked, "log": work / "server.log"}
+        browser.close()
+    server.terminate()
+    server.wait(timeout=30)
+    log.close()
+
+
+def _chart_cells(name: str) -> int:
+    nb = jupytext.read(ROOT / "book" / f"{name}.md")
+    return sum(1 for c in nb.cells if c.cell_type == "code" and c.source.strip().splitlines()[-1].startswith("charts."))
+
+
+def _run_chapter(page, name: str) -> None:
+    # Double-click in the file browser, as a reader does: the chapter must open as a notebook, not as text.
+    page.evaluate("path => window.jupyterapp.commands.execute('filebrowser:go-to-path', {path: 'book'})", "")
+    item = page.locator(f'.jp-DirListing-item[title^="Name: {name}.md"]')
+    item.dblclick()
+    panel = page.locator(".jp-NotebookPanel:visible")
+    panel.wait_for(timeout=60000)
+    page.wait_for_function(
+        """() => { const w = window.jupyterapp.shell.currentWidget;
+                   return w && w.sessionContext && w.sessionContext.session && w.sessionContext.session.kernel
+                          && w.sessionContext.session.kernel.status === 'idle'; }""", timeout=60000)
+    page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
+    # Done when every code cell has an execution count and the kernel is idle again.
+    page.wait_for_function(
+        """() => { const w = window.jupyterapp.shell.currentWidget;
+                   const cells = w.content.model.cells; let n = 0, done = 0;
+                   for (let i = 0; i < cells.length; i++) { const c = cells.get(i);
+                     if (c.type === 'code') { n++; if (c.executionCount) done++; } }
+                   return n > 0 && done === n && w.sessionContext.session.kernel.status === 'idle'; }""",
+        timeout=120000)
+
+
+def _outputs(page) -> list[dict]:
+    return page.evaluate(
+        """() => Array.from(document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-output'))
+              .map(o => ({mime: o.dataset.mimeType || '', text: o.innerText,
+                          error: o.dataset.mimeType === 'application/vnd.jupyter.stderr' || !!o.querySelector('.jp-RenderedText[data-mime-type="application/vnd.jupyter.stderr"]'),
+                          drawn: !!o.querySelector('.vega-embed svg, .vega-embed canvas')}))""")
+
+
+@pytest.mark.parametrize("chapter", NOTEBOOKS)
+def test_chapter_runs_and_reads_in_jupyterlab(lab, chapter):
+    page = lab["page"]
+    name = Path(chapter).name
+    original = (ROOT / f"{chapter}.md").read_bytes()
+    _run_chapter(page, name)
+    charts = _chart_cells(name)
+    if charts:
+        page.wait_for_function(
+            """n => document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-output .vega-embed :is(svg, canvas)').length >= n""",
+            arg=charts, timeout=60000)
+    outputs = _outputs(page)
+    assert outputs, f"{name}: no output shown"
+    assert not [o["text"][:300] for o in outputs if o["error"]], f"{name}: error output"
+    raw = [(m.group(0), o["text"][max(0, m.start() - 80):m.end() + 80]) for o in outputs for m in [RAW_MYST.search(o["text"])] if m]
+    assert not raw, f"{name}: MyST source shown in Jupyter: {raw[:3]}"
+    drawn = [o for o in outputs if o["drawn"]]
+    assert len(drawn) == charts, f"{name}: {len(drawn)} of {charts} charts drawn"
+
+    if os.environ.get("CJREPORT_LAB_SHOTS"):  # to look at what the reader sees
+        page.screenshot(path=str(Path(os.environ["CJREPORT_LAB_SHOTS"]) / f"{name}.png"), full_page=False)
+    if name == "methods":
+        _check_explorer(page)
+
+    # Saving must leave the chapter byte-identical (Jupytext, jupytext.toml, the chapter's header).
+    page.evaluate("() => window.jupyterapp.commands.execute('docmanager:save')")
+    page.wait_for_function("() => !window.jupyterapp.shell.currentWidget.context.model.dirty", timeout=30000)
+    saved = (lab["work"] / f"{chapter}.md").read_bytes()
+    assert saved == original, f"{name}: saving the notebook in JupyterLab changed the .md file"
+    # Shut the kernel down and close the saved notebook (no dialog), so chapters do not pile up kernels.
+    page.evaluate("async () => { const w = window.jupyterapp.shell.currentWidget;"
+                  " await w.sessionContext.shutdown(); w.dispose(); }")
+    page.wait_for_function("() => !document.querySelector('.jp-NotebookPanel')", timeout=30000)
+    assert lab["blocked"] == [], f"requests that left the local server: {lab['blocked'][:5]}"
+    assert "without encryption" not in lab["log"].read_text(), "a kernel warned of unencrypted transport"
+
+
+def _check_explorer(page) -> None:
+    """The explorer (a widget in the last cell of methods) narrows its list when a filter changes."""
+    count = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .widget-label", has_text=" quotations").first
+    count.wait_for(timeout=30000)
+    total = count.inner_text()
+    n_all, of = re.match(r"(\d+) of (\d+) quotations", total).groups()
+    assert n_all == of, total
+    source = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .widget-dropdown", has_text="Source").locator("select")
+    source.select_option(index=1)
+    page.wait_for_function("t => !Array.from(document.querySelectorAll('.widget-label')).some(e => e.innerText === t)",
+                           arg=total, timeout=30000)
+    narrowed = count.inner_text()
+    n = int(re.match(r"(\d+) of", narrowed).group(1))
+    assert 0 < n < int(of), narrowed
+    items = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .widget-html ol > li")
+    assert items.count() == n
