@@ -8,6 +8,7 @@ together, so the reconstruction cannot drift from what the coders did.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -191,12 +192,14 @@ def agreement_table(evidence: Evidence) -> Markdown:
 
 def adjudication_table(evidence: Evidence) -> Markdown:
     label = {s.id: s.label for s in evidence.codebook.stances}
-    rows = [[f"{escape(evidence.codebook.questions[a.question].proposition)} ({a.question})",
-             escape(evidence.sources[a.source].short_name), escape(label[a.first]), escape(label[a.second]),
-             f"**{escape(label[a.final])}**", escape(a.reason)] for a in load_adjudication(evidence)]
-    return list_table(["Question", "Source", "First coder", "Second coder", "Final", "Reason"], rows,
+    rows = [[f"{escape(evidence.codebook.questions[a.question].proposition)} ({a.question})\n\n"
+             f"*{escape(evidence.sources[a.source].short_name)}*",
+             f"First coder: {escape(label[a.first])}\n\nSecond coder: {escape(label[a.second])}\n\n"
+             f"**Final: {escape(label[a.final])}**",
+             escape(a.reason)] for a in load_adjudication(evidence)]
+    return list_table(["Question and source", "Codes", "Reason for the final code"], rows,
                       caption="Every disagreement between the two codings and its adjudication", name="table-adjudication",
-                      widths=[24, 10, 10, 10, 10, 36])
+                      widths=[30, 20, 50])
 
 
 def changelog(evidence: Evidence) -> list[dict[str, str]]:
@@ -209,8 +212,15 @@ def changelog(evidence: Evidence) -> list[dict[str, str]]:
              "why": require(e, "why", path)} for e in entries]
 
 
+def _wording(text: str) -> str:
+    """Escape, setting the codebook's old wording (in double quotes in the changelog) in italics: it is the
+    codebook's text, not a source's, and quotation marks in the book are kept for the sources' words."""
+    parts = re.split(r'"([^"]+)"', text)
+    return "".join(f"*{escape(p)}*" if i % 2 else escape(p) for i, p in enumerate(parts))
+
+
 def changelog_table(evidence: Evidence) -> Markdown:
-    rows = [[escape(e["date"]), escape(e["change"]), escape(e["questions"]), escape(e["what"]), escape(e["why"])]
+    rows = [[escape(e["date"]), escape(e["change"]), escape(e["questions"]), _wording(e["what"]), _wording(e["why"])]
             for e in changelog(evidence)]
     return list_table(["Date", "Change", "Questions", "What changed", "Why"], rows,
                       caption="Changes to the codebook, oldest first", name="table-codebook-changelog",

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .agreement import load_adjudication, load_second
+from .counts import names
 from .evidence import Evidence
 from .markup import Markdown, escape, list_table
 from .present import number_word
@@ -37,11 +38,6 @@ class Finding:
     id: str
     text: str  # plain text, as the chapters state it
     test: Callable[[Variant], bool | None]  # None: the finding names a source this variant leaves out
-
-
-def names(items: list[str]) -> str:
-    """‘A’, ‘A and B’, ‘A, B and C’."""
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def split_questions(evidence: Evidence, v: Variant) -> list[str]:
@@ -140,14 +136,21 @@ def robust(evidence: Evidence) -> tuple[int, int]:
 
 
 def sensitivity_table(evidence: Evidence) -> Markdown:
+    """One row per finding: the variants in which it does not hold, and those that cannot test it.
+
+    A finding × variant grid has too many columns for a phone or a printed page; the variants are listed
+    by name instead, and the caption names them all, so every cell of the grid can still be read off.
+    """
     vs, rows = sensitivity(evidence)
-    mark = {True: "holds", False: "**does not hold**", None: "n/a"}
-    body = [[escape(f.text)] + [mark[r] for r in results] for f, results in rows]
-    first = 30
-    widths = [first] + [max(1, (100 - first) // len(vs))] * len(vs)
-    return list_table(["Finding"] + [escape(v.label) for v in vs], body,
-                      caption="Which summary findings hold when one source is left out, and when the disagreed cells are coded the other way",
-                      name="table-sensitivity", widths=widths, classes="cj-sensitivity")
+    body = []
+    for f, results in rows:
+        fails = [v.label for v, r in zip(vs, results) if r is False]
+        untestable = [v.label for v, r in zip(vs, results) if r is None]
+        body.append([escape(f.text), "**" + escape("; ".join(fails)) + "**" if fails else "holds in every variant",
+                     escape("; ".join(untestable)) if untestable else "—"])
+    caption = "Which findings hold in each variant: " + "; ".join(v.label.lower() for v in vs)
+    return list_table(["Finding", "Does not hold", "Cannot be tested (names a source left out)"], body,
+                      caption=caption, name="table-sensitivity", widths=[46, 30, 24], classes="cj-sensitivity")
 
 
 def summary(evidence: Evidence) -> dict[str, str]:
@@ -157,9 +160,13 @@ def summary(evidence: Evidence) -> dict[str, str]:
     split = split_questions(evidence, book)
     held, total = robust(evidence)
     short = [evidence.sources[s].short_name for s in silent]
+    unsilent = [evidence.sources[s].short_name for s, n in silences(book).items() if n == 0]
     return {
-        "split": number_word(len(split)),
-        "questions": number_word(len(evidence.codebook.questions)),
+        # digits for the pair, since one of them is above twelve and a sentence should not mix the two forms
+        "split": str(len(split)),
+        "questions": str(len(evidence.codebook.questions)),
+        "silent_each": ("every source is silent on some" if not unsilent else
+                        f"{names(unsilent)} {'addresses' if len(unsilent) == 1 else 'address'} every question"),
         "most_silent": names(short),
         "most_silent_verb": "leaves" if len(short) == 1 else "leave",
         "most_silent_count": number_word(top) + (" each" if len(short) > 1 else ""),
