@@ -20,6 +20,7 @@ from .dataio import read_csv, read_yaml, require
 from .errors import DataError
 from .evidence import Evidence
 from .markup import Markdown, escape, list_table
+from .present import escape_keep
 
 Cell = tuple[str, str]  # (question id, source id)
 ORDERED = ("opposes", "qualified", "supports")  # the part of the stance scale that has an order
@@ -216,7 +217,7 @@ def _wording(text: str) -> str:
     """Escape, setting the codebook's old wording (in double quotes in the changelog) in italics: it is the
     codebook's text, not a source's, and quotation marks in the book are kept for the sources' words."""
     parts = re.split(r'"([^"]+)"', text)
-    return "".join(f"*{escape(p)}*" if i % 2 else escape(p) for i, p in enumerate(parts))
+    return "".join(f"*{escape(p)}*" if i % 2 else escape_keep(p) for i, p in enumerate(parts)).strip()
 
 
 def changelog_table(evidence: Evidence) -> Markdown:

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .agreement import load_adjudication, load_second
-from .counts import names
+from .counts import capital, names
 from .evidence import Evidence
 from .markup import Markdown, escape, list_table
 from .present import number_word
@@ -28,7 +28,7 @@ MOTIVE = ("alliance-containment", "buildup-china-driven")  # the two questions o
 
 @dataclass(frozen=True)
 class Variant:
-    label: str
+    label: str  # lower case, as it reads inside a sentence
     sources: tuple[str, ...]
     coding: Coding
 
@@ -61,27 +61,27 @@ def tally(v: Variant) -> Counter[str]:
     return Counter(st for (q, s), st in v.coding.items() if s in v.sources)
 
 
-def _opposite(v: Variant, a: str, b: str, questions: list[str]) -> tuple[int, int]:
-    """(questions where a and b take opposite positions, questions where both take a position)."""
+def _mostly_opposite(v: Variant, a: str, b: str, questions: list[str]) -> bool:
+    """Whether a and b take opposite positions (one supports, one opposes) on most questions both take one on."""
     both = [q for q in questions if v.coding[(q, a)] in OWN and v.coding[(q, b)] in OWN]
     opposite = [q for q in both if {v.coding[(q, a)], v.coding[(q, b)]} == {"supports", "opposes"}]
-    return len(opposite), len(both)
+    return len(both) > 0 and len(opposite) > len(both) / 2
 
 
 def variants(evidence: Evidence) -> list[Variant]:
     """The book's coding; then each source left out; then the disagreed cells coded the other way."""
     final: Coding = {cell: code.stance for cell, code in evidence.coding.items()}
     sources = tuple(evidence.sources)
-    out = [Variant("All sources", sources, final)]
+    out = [Variant("all sources", sources, final)]
     for sid in sources:
-        out.append(Variant(f"Without {evidence.sources[sid].short_name}", tuple(s for s in sources if s != sid), final))
+        out.append(Variant(f"without {evidence.sources[sid].short_name}", tuple(s for s in sources if s != sid), final))
     adjudication = load_adjudication(evidence)
     other = dict(final)
     for a in adjudication:
         other[(a.question, a.source)] = a.second if a.final == a.first else a.first
-    out.append(Variant("Disagreed cells take the code not chosen", sources, other))
+    out.append(Variant("disagreed cells take the code not chosen", sources, other))
     second = load_second(evidence)
-    out.append(Variant("Second coder’s codes", sources, {**final, **{c: st for c, st in second.items() if c in final}}))
+    out.append(Variant("second coder’s codes", sources, {**final, **{c: st for c, st in second.items() if c in final}}))
     return out
 
 
@@ -108,8 +108,7 @@ def findings(evidence: Evidence) -> list[Finding]:
     if {ROY, CIIS} <= set(evidence.sources):
         out.append(Finding(
             "roy-ciis", f"{short[ROY]} and the {short[CIIS]} take opposite positions on most of the questions on which both take one.",
-            lambda v: None if not {ROY, CIIS} <= set(v.sources) else
-            (lambda o, b: b > 0 and o > b / 2)(*_opposite(v, ROY, CIIS, questions))))
+            lambda v: None if not {ROY, CIIS} <= set(v.sources) else _mostly_opposite(v, ROY, CIIS, questions)))
     if {ROY, CIIS, KURBANOV} <= set(evidence.sources):
         out.append(Finding(
             "kurbanov-motive", f"On the two questions of motive, {short[KURBANOV]} takes the {short[CIIS]}’ position, not {short[ROY]}’s.",
@@ -144,11 +143,11 @@ def sensitivity_table(evidence: Evidence) -> Markdown:
     vs, rows = sensitivity(evidence)
     body = []
     for f, results in rows:
-        fails = [v.label for v, r in zip(vs, results) if r is False]
-        untestable = [v.label for v, r in zip(vs, results) if r is None]
+        fails = [capital(v.label) for v, r in zip(vs, results) if r is False]
+        untestable = [capital(v.label) for v, r in zip(vs, results) if r is None]
         body.append([escape(f.text), "**" + escape("; ".join(fails)) + "**" if fails else "holds in every variant",
                      escape("; ".join(untestable)) if untestable else "—"])
-    caption = "Which findings hold in each variant: " + "; ".join(v.label.lower() for v in vs)
+    caption = "Which findings hold in each variant: " + "; ".join(v.label for v in vs)
     return list_table(["Finding", "Does not hold", "Cannot be tested (names a source left out)"], body,
                       caption=caption, name="table-sensitivity", widths=[46, 30, 24], classes="cj-sensitivity")
 

@@ -194,4 +194,22 @@ def test_the_most_silent_finding_follows_the_flipped_cells(evidence):
     labels = [v.label for v in se.variants(evidence)]
     _, rows = se.sensitivity(evidence)
     results = {f.id: r for f, r in rows}["most-silent"]
-    assert results[labels.index("Disagreed cells take the code not chosen")] is (most(flipped) == most(final))
+    assert results[labels.index("disagreed cells take the code not chosen")] is (most(flipped) == most(final))
+
+
+def test_the_split_finding_with_each_source_left_out(evidence):
+    """Recomputed from coding.csv: on how many questions do the sources left split, with each one dropped?"""
+    final = {(r["question"], r["source"]): r["stance"] for r in _csv("coding.csv")}
+    questions = list(dict.fromkeys(q for q, _ in final))
+    ids = list(dict.fromkeys(s for _, s in final))
+
+    def holds(kept):
+        split = sum(len({final[(q, s)] for s in kept} & {"supports", "qualified", "opposes"}) > 1 for q in questions)
+        return split > len(questions) / 2
+
+    vs, rows = se.sensitivity(evidence)
+    results = {f.id: r for f, r in rows}["split"]
+    assert results[0] is holds(ids)
+    for sid in ids:
+        label = f"without {evidence.sources[sid].short_name}"
+        assert results[[v.label for v in vs].index(label)] is holds([s for s in ids if s != sid]), label
