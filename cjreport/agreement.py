@@ -183,7 +183,7 @@ def fmt_alpha(a: Alpha) -> str:
 def agreement_table(evidence: Evidence) -> Markdown:
     rows = []
     for nominal, ordinal in reliability(evidence):
-        scope = "All questions" if nominal.scope == "all" else evidence.codebook.theme(nominal.scope).title
+        scope = "All questions" if nominal.scope == "all" else evidence.codebook.theme(nominal.scope).short
         rows.append([escape(scope), f"{nominal.agreed} of {nominal.units}", escape(fmt_alpha(nominal)),
                      f"{ordinal.agreed} of {ordinal.units}", escape(fmt_alpha(ordinal))])
     return list_table(["Scope", "Cells agreed", "Nominal alpha [95% CI]", "Ordered cells agreed", "Ordinal alpha [95% CI]"],
@@ -193,7 +193,8 @@ def agreement_table(evidence: Evidence) -> Markdown:
 
 def adjudication_table(evidence: Evidence) -> Markdown:
     label = {s.id: s.label for s in evidence.codebook.stances}
-    rows = [[f"{escape(evidence.codebook.questions[a.question].proposition)} ({a.question})\n\n"
+    questions = evidence.codebook.questions
+    rows = [[f"**{escape(questions[a.question].label)}**: {escape(questions[a.question].proposition)}\n\n"
              f"*{escape(evidence.sources[a.source].short_name)}*",
              f"First coder: {escape(label[a.first])}\n\nSecond coder: {escape(label[a.second])}\n\n"
              f"**Final: {escape(label[a.final])}**",
@@ -204,12 +205,14 @@ def adjudication_table(evidence: Evidence) -> Markdown:
 
 
 def changelog(evidence: Evidence) -> list[dict[str, str]]:
+    """The dated codebook changes, with questions named by their labels (ids stay out of what readers see)."""
     path = evidence.data_dir / "codebook-changelog.yaml"
+    questions = evidence.codebook.questions
     entries = read_yaml(path) or []
     if not isinstance(entries, list):
         raise DataError(Path(path), "expected a list of dated changes")
     return [{"date": str(require(e, "date", path)), "change": require(e, "change", path),
-             "questions": ", ".join(require(e, "questions", path, list)), "what": require(e, "what", path),
+             "questions": "; ".join(questions[q].label if q in questions else q for q in require(e, "questions", path, list)), "what": require(e, "what", path),
              "why": require(e, "why", path)} for e in entries]
 
 

@@ -115,7 +115,7 @@ def expected() -> dict[str, str]:
         "m_quotes": len(quotes), "m_questions": len(questions), "m_sources": len(ids), "m_cells": len(cells),
         "m_agreed": sum(first[c] == second[c] for c in cells), "m_disagreed": len(adjudication),
         "m_alpha": f"{nominal:.2f}", "m_alpha_ci": nominal_ci, "m_ord_cells": len(ordered),
-        "m_ord_alpha": f"{ordinal:.2f}", "m_ord_ci": ordinal_ci, "m_resamples": 2000,
+        "m_ord_alpha": f"{ordinal:.2f}", "m_ord_ci": ordinal_ci, "m_resamples": 2000, "m_stances": word(len(scale)),
         "m_kept_first": sum(r["final"] == r["first"] for r in adjudication),
         "m_kept_second": sum(r["final"] == r["second"] for r in adjudication),
         # synthesis
