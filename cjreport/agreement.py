@@ -1,0 +1,231 @@
+"""Intercoder agreement: the blind second coding, the adjudication of every disagreement, Krippendorff's alpha.
+
+Agreement is measured between the first coding as it stood before adjudication and the second coding. The
+first coding is not stored apart: it is data/coding.csv (the adjudicated, final codes) with each adjudicated
+cell taking back its `first` code from data/adjudication.csv. The loader checks that the three files fit
+together, so the reconstruction cannot drift from what the coders did.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import krippendorff
+import numpy as np
+
+from .dataio import read_csv, read_yaml, require
+from .errors import DataError
+from .evidence import Evidence
+from .markup import Markdown, escape, list_table
+from .present import escape_keep
+
+Cell = tuple[str, str]  # (question id, source id)
+ORDERED = ("opposes", "qualified", "supports")  # the part of the stance scale that has an order
+RESAMPLES = 2000
+SEED = 20261124  # fixed, so the intervals are the same on every build
+
+
+@dataclass(frozen=True)
+class Adjudication:
+    question: str
+    source: str
+    first: str
+    second: str
+    final: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Alpha:
+    """Krippendorff's alpha over `units` cells with a percentile bootstrap interval (resampling cells)."""
+
+    scope: str  # "all" or a theme id
+    level: str  # nominal | ordinal
+    units: int
+    agreed: int
+    value: float  # nan when undefined (every cell carries the same code)
+    low: float
+    high: float
+
+
+def load_second(evidence: Evidence) -> dict[Cell, str]:
+    """The second coder's stance for every cell it coded (data/coding-second.csv)."""
+    path = evidence.data_dir / "coding-second.csv"
+    scale = {s.id for s in evidence.codebook.stances}
+    codes: dict[Cell, str] = {}
+    for row in read_csv(path, ["question", "source", "stance", "rationale", "evidence"]):
+        v = row.values
+        cell = (v["question"], v["source"])
+        item = f"{cell[0]} × {cell[1]}"
+        if v["question"] not in evidence.codebook.questions or v["source"] not in evidence.sources:
+            raise DataError(path, "unknown question or source", line=row.line, item=item)
+        if v["stance"] not in scale:
+            raise DataError(path, f"stance {v['stance']!r} is not on the scale", line=row.line, item=item)
+        if cell in codes:
+            raise DataError(path, "duplicate cell", line=row.line, item=item)
+        codes[cell] = v["stance"]
+    return codes
+
+
+def load_adjudication(evidence: Evidence) -> list[Adjudication]:
+    """Every disagreement with its final code and reason; checked against both codings."""
+    path = evidence.data_dir / "adjudication.csv"
+    second = load_second(evidence)
+    rows: list[Adjudication] = []
+    seen: set[Cell] = set()
+    for row in read_csv(path, ["question", "source", "first", "second", "final", "reason"]):
+        a = Adjudication(**row.values)
+        cell = (a.question, a.source)
+        item = f"{a.question} × {a.source}"
+        if cell not in evidence.coding or cell not in second:
+            raise DataError(path, "not a cell of both codings", line=row.line, item=item)
+        if cell in seen:
+            raise DataError(path, "duplicate cell", line=row.line, item=item)
+        seen.add(cell)
+        if a.first == a.second:
+            raise DataError(path, "first and second agree: only disagreements are adjudicated", line=row.line, item=item)
+        if a.second != second[cell]:
+            raise DataError(path, f"second is {a.second!r} but coding-second.csv has {second[cell]!r}", line=row.line, item=item)
+        if a.final != evidence.coding[cell].stance:
+            raise DataError(path, f"final is {a.final!r} but coding.csv has {evidence.coding[cell].stance!r}", line=row.line, item=item)
+        if a.final not in (a.first, a.second) or not a.reason:
+            raise DataError(path, "final must be one of the two codes, with a reason", line=row.line, item=item)
+        rows.append(a)
+    first = _first(evidence, rows)
+    missing = [c for c in second if c in first and first[c] != second[c] and c not in seen]
+    if missing:
+        raise DataError(path, "a disagreement has no adjudication", item=f"{missing[0][0]} × {missing[0][1]}")
+    return rows
+
+
+def _first(evidence: Evidence, adjudication: list[Adjudication]) -> dict[Cell, str]:
+    codes = {cell: code.stance for cell, code in evidence.coding.items()}
+    codes.update({(a.question, a.source): a.first for a in adjudication})
+    return codes
+
+
+def first_coding(evidence: Evidence) -> dict[Cell, str]:
+    """The first coding before adjudication: coding.csv, with adjudicated cells back at their `first` code."""
+    return _first(evidence, load_adjudication(evidence))
+
+
+def pairs(evidence: Evidence, theme: str | None = None) -> list[tuple[Cell, str, str]]:
+    """(cell, first code, second code) for every cell both coders coded, in codebook order."""
+    first, second = first_coding(evidence), load_second(evidence)
+    questions = [q.id for t in evidence.codebook.themes if theme in (None, t.id) for q in t.questions]
+    return [((q, s), first[(q, s)], second[(q, s)]) for q in questions for s in evidence.sources if (q, s) in second]
+
+
+def _counts(codes: list[tuple[str, str]], domain: tuple[str, ...]) -> np.ndarray:
+    """Units × values matrix of how many coders gave each value (the library's value_counts form)."""
+    index = {v: i for i, v in enumerate(domain)}
+    counts = np.zeros((len(codes), len(domain)))
+    for unit, (a, b) in enumerate(codes):
+        counts[unit, index[a]] += 1
+        counts[unit, index[b]] += 1
+    return counts
+
+
+def _alpha(counts: np.ndarray, level: str) -> float:
+    if counts.shape[0] == 0 or np.count_nonzero(counts.sum(axis=0)) < 2:
+        return float("nan")  # one value only: expected disagreement is zero and alpha is undefined
+    return float(krippendorff.alpha(value_counts=counts, level_of_measurement=level))
+
+
+@lru_cache(maxsize=64)
+def _estimate(codes: tuple[tuple[str, str], ...], domain: tuple[str, ...], level: str) -> tuple[float, float, float]:
+    counts = _counts(list(codes), domain)
+    value = _alpha(counts, level)
+    rng = np.random.default_rng(SEED)
+    draws = [_alpha(counts[rng.integers(0, len(codes), len(codes))], level) for _ in range(RESAMPLES)]
+    draws = [d for d in draws if not np.isnan(d)]  # resamples with a single code carry no information on alpha
+    if not draws:
+        return value, float("nan"), float("nan")
+    low, high = np.percentile(draws, [2.5, 97.5])
+    return value, float(low), float(high)
+
+
+def alpha(evidence: Evidence, theme: str | None = None, level: str = "nominal") -> Alpha:
+    """Nominal alpha on all five stances, or ordinal alpha on cells both coders placed on opposes–qualified–supports."""
+    codes = [(a, b) for _, a, b in pairs(evidence, theme)]
+    if level == "ordinal":
+        codes = [(a, b) for a, b in codes if a in ORDERED and b in ORDERED]
+        domain = ORDERED
+    else:
+        domain = tuple(s.id for s in evidence.codebook.stances)
+    value, low, high = _estimate(tuple(codes), domain, level)
+    return Alpha(theme or "all", level, len(codes), sum(a == b for a, b in codes), value, low, high)
+
+
+def reliability(evidence: Evidence) -> list[tuple[Alpha, Alpha]]:
+    """(nominal, ordinal) for all cells, then for each theme."""
+    scopes = [None] + [t.id for t in evidence.codebook.themes]
+    return [(alpha(evidence, s, "nominal"), alpha(evidence, s, "ordinal")) for s in scopes]
+
+
+def fmt(x: float) -> str:
+    """Two decimals with a typographic minus; a dash when undefined."""
+    return "—" if np.isnan(x) else f"{x:.2f}".replace("-", "\u2212")
+
+
+def fmt_alpha(a: Alpha) -> str:
+    if np.isnan(a.value):
+        return "undefined"
+    interval = f" [{fmt(a.low)}, {fmt(a.high)}]" if not np.isnan(a.low) else ""
+    return fmt(a.value) + interval
+
+
+# --- What the methods chapter displays ---------------------------------------------------------------
+
+def agreement_table(evidence: Evidence) -> Markdown:
+    rows = []
+    for nominal, ordinal in reliability(evidence):
+        scope = "All questions" if nominal.scope == "all" else evidence.codebook.theme(nominal.scope).short
+        rows.append([escape(scope), f"{nominal.agreed} of {nominal.units}", escape(fmt_alpha(nominal)),
+                     f"{ordinal.agreed} of {ordinal.units}", escape(fmt_alpha(ordinal))])
+    return list_table(["Scope", "Cells agreed", "Nominal alpha [95% CI]", "Ordered cells agreed", "Ordinal alpha [95% CI]"],
+                      rows, caption="Agreement between the first coding (before adjudication) and the blind second coding",
+                      name="table-agreement", widths=[34, 14, 18, 16, 18])
+
+
+def adjudication_table(evidence: Evidence) -> Markdown:
+    label = {s.id: s.label for s in evidence.codebook.stances}
+    questions = evidence.codebook.questions
+    rows = [[f"**{escape(questions[a.question].label)}**: {escape(questions[a.question].proposition)}\n\n"
+             f"*{escape(evidence.sources[a.source].short_name)}*",
+             f"First coder: {escape(label[a.first])}\n\nSecond coder: {escape(label[a.second])}\n\n"
+             f"**Final: {escape(label[a.final])}**",
+             escape(a.reason)] for a in load_adjudication(evidence)]
+    return list_table(["Question and source", "Codes", "Reason for the final code"], rows,
+                      caption="Every disagreement between the two codings and its adjudication", name="table-adjudication",
+                      widths=[30, 20, 50])
+
+
+def changelog(evidence: Evidence) -> list[dict[str, str]]:
+    """The dated codebook changes, with questions named by their labels (ids stay out of what readers see)."""
+    path = evidence.data_dir / "codebook-changelog.yaml"
+    questions = evidence.codebook.questions
+    entries = read_yaml(path) or []
+    if not isinstance(entries, list):
+        raise DataError(Path(path), "expected a list of dated changes")
+    return [{"date": str(require(e, "date", path)), "change": require(e, "change", path),
+             "questions": "; ".join(questions[q].label if q in questions else q for q in require(e, "questions", path, list)), "what": require(e, "what", path),
+             "why": require(e, "why", path)} for e in entries]
+
+
+def _wording(text: str) -> str:
+    """Escape, setting the codebook's old wording (in double quotes in the changelog) in italics: it is the
+    codebook's text, not a source's, and quotation marks in the book are kept for the sources' words."""
+    parts = re.split(r'"([^"]+)"', text)
+    return "".join(f"*{escape(p)}*" if i % 2 else escape_keep(p) for i, p in enumerate(parts)).strip()
+
+
+def changelog_table(evidence: Evidence) -> Markdown:
+    rows = [[escape(e["date"]), escape(e["change"]), escape(e["questions"]), _wording(e["what"]), _wording(e["why"])]
+            for e in changelog(evidence)]
+    return list_table(["Date", "Change", "Questions", "What changed", "Why"], rows,
+                      caption="Changes to the codebook, oldest first", name="table-codebook-changelog",
+                      widths=[11, 8, 17, 38, 26])
