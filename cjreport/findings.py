@@ -107,7 +107,8 @@ def _evidence(f: Finding, ev: Evidence) -> str:
 
 
 def _proposition(question: str, ev: Evidence) -> str:
-    return f"*{escape(ev.codebook.questions[question].proposition.rstrip('.'))}*"
+    # "the proposition" before it, so a proposition's own capital (The…, Japan's…) never starts mid-sentence
+    return f"the proposition *{escape(ev.codebook.questions[question].proposition.rstrip('.'))}*"
 
 
 def key_findings(evidence: Evidence | None = None, top: int = 3) -> Markdown:
