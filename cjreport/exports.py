@@ -508,7 +508,7 @@ class DownloadsTable:
                 if group is not None:
                     out.append("</tbody></table>")
                 group = item.group
-                out.append(f'<table class="cj-downloads"><caption>{html.escape(group)}</caption>'
+                out.append(f'<table class="table cj-cards cj-downloads"><caption>{html.escape(group)}</caption>'
                            '<thead><tr><th scope="col">File</th><th scope="col">What it holds</th></tr></thead><tbody>')
             name = item.path.rsplit("/", 1)[-1]
             out.append(f'<tr><td><a href="{html.escape(self.prefix + item.path)}" download>{html.escape(name)}</a></td>'
@@ -521,6 +521,10 @@ class DownloadsTable:
         return list_table(["Group", "File (in downloads/ of the HTML book)", "What it holds"], rows,
                           caption="Files to download", name="table-downloads", widths=[16, 34, 50])
 
+    def book_markdown(self) -> Markdown:
+        """One MyST form for both builders (as the quotation index): links in HTML, the file names in the PDF."""
+        return Markdown(f"`````{{only}} html\n````{{raw}} html\n{self.html()}\n````\n`````\n\n"
+                        f"`````{{only}} latex\n{self.markdown().text}`````\n")
+
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, str]:
-        return {"text/html": self.html(), "text/markdown": self.markdown().text,
-                "text/plain": f"{len(self.items)} files to download"}
+        return {**self.book_markdown()._repr_mimebundle_(), "text/plain": f"{len(self.items)} files to download"}
