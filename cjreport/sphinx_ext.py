@@ -3,20 +3,29 @@
 - Vega, Vega-Lite and vega-embed (vendored classic scripts in book/_static/vendor) and the book's chart
   loader, only on pages that hold a chart;
 - jQuery and DataTables (vendored likewise), only on the page with the quotation index;
-- a "Download PDF" link at the top of every page.
+- a "Download PDF" link at the top of every page, and on every chapter a link to the chapter as an
+  executed notebook;
+- the downloads (cjreport/exports.py) written into the HTML output when the build finishes;
+- the colophon directive, whose page is re-read on every build (commit and date are not in any source file).
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import sphinxcontrib.bibtex.plugin
+from docutils import nodes
+from docutils.statemachine import StringList
 from sphinx.application import Sphinx
+from sphinx.util.docutils import SphinxDirective
 from sphinxcontrib.bibtex.style.referencing import BracketStyle
 from sphinxcontrib.bibtex.style.referencing.author_year import AuthorYearReferenceStyle
+
+from .exports import DOWNLOADS, notebook_name
 
 
 def _round() -> BracketStyle:
@@ -71,11 +80,16 @@ def _on_page_context(app: Sphinx, pagename: str, templatename: str, context: dic
     if "<table" in body:
         body = tables_for_reading(body)
     pdf = context["pathto"](f"_static/{PDF_NAME}", 1)
+    notebook = ""
+    if pagename in _notebooks(app):
+        href = context["pathto"](f"{DOWNLOADS}/{notebook_name(pagename)}", 1)
+        notebook = f' · <a href="{href}" download>Download this chapter as a notebook (.ipynb)</a>'
+
     # docutils marks the bibliography role="list" around doc-biblioentry items, which axe-core rates a
     # critical ARIA error (a list must own listitems); the entries keep their own roles.
     body = body.replace('<div role="list" class="citation-list">', '<div class="citation-list">')
     context["body"] = (
-        f'<p class="cj-pdf-link"><a href="{pdf}" download>Download PDF</a> of the whole book</p>\n' + body
+        f'<p class="cj-pdf-link"><a href="{pdf}" download>Download PDF</a> of the whole book{notebook}</p>\n' + body
     )
 
 
@@ -161,7 +175,56 @@ def _on_env_before_read_docs(app: Sphinx, env: Any, docnames: list[str]) -> None
     app.config.latex_documents = [(doc[0], doc[1], titled(doc[2], n), *doc[3:]) for doc in app.config.latex_documents]
 
 
+def _notebooks(app: Sphinx) -> dict[str, Path]:
+    """Executed notebooks of this build's pages: myst-nb writes them beside the output directory."""
+    executed = Path(app.outdir).parent / "jupyter_execute"
+    found = {doc: executed / f"{doc}.ipynb" for doc in sorted(app.env.found_docs)}
+    return {doc: path for doc, path in found.items() if path.exists()}
+
+
+def _on_build_finished(app: Sphinx, exception: Exception | None) -> None:
+    """Write the downloads into the HTML output; skipped when nothing they are made from has changed
+    (rendering the charts takes seconds, and an unchanged rebuild should not)."""
+    if exception is not None or app.builder.format != "html":
+        return
+    from .build import PACKAGE_DIR
+    from .evidence import data_dir, fingerprint, load
+    from .exports import write_downloads
+
+    root, notebooks = Path(app.srcdir), _notebooks(app)
+    digest = hashlib.sha256(fingerprint(data_dir()).encode())
+    inputs = [*sorted(PACKAGE_DIR.glob("*.py")), root / "CITATION.cff", root / "_toc.yml", *notebooks.values()]
+    for path in inputs:
+        digest.update(str(path).encode() + b"\0" + path.read_bytes())
+    key_file = Path(app.outdir).parent / "cjreport" / "downloads.key"
+    target = Path(app.outdir) / DOWNLOADS
+    if target.exists() and key_file.exists() and key_file.read_text() == digest.hexdigest():
+        return
+    write_downloads(target, notebooks, load(), root)
+    key_file.parent.mkdir(parents=True, exist_ok=True)
+    key_file.write_text(digest.hexdigest())
+
+
+class ColophonDirective(SphinxDirective):
+    """The colophon's tables (commit, build date, package versions, the sources' checksums), made at read time."""
+
+    def run(self) -> list[nodes.Node]:
+        from .exports import colophon
+
+        self.env.metadata[self.env.docname]["cj-colophon"] = True
+        container = nodes.container()
+        self.state.nested_parse(StringList(colophon().text.splitlines(), source=self.env.docname), self.content_offset, container)
+        return container.children
+
+
+def _always_reread_colophon(app: Sphinx, env: Any, added: set, changed: set, removed: set) -> list[str]:
+    return [doc for doc, meta in env.metadata.items() if meta.get("cj-colophon") and doc not in removed]
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
+    app.add_directive("cj-colophon", ColophonDirective)
+    app.connect("env-get-outdated", _always_reread_colophon)
+    app.connect("build-finished", _on_build_finished)
     app.connect("config-inited", _on_config_inited, priority=100)
     app.connect("env-before-read-docs", _on_env_before_read_docs)
     app.connect("builder-inited", _on_builder_inited)
