@@ -1,7 +1,8 @@
 """Altair charts built from data/, shown interactively in HTML (offline Vega bundle) and as PNG in the PDF.
 
 A `Figure` displays as one output with two forms: `text/html` (a container the book's own charts.js
-draws, with the chart's data as a table beneath it) and `image/png` (vl-convert, same spec) for LaTeX.
+draws, with the chart's data as a table beneath it) and `application/pdf` for LaTeX: a print variant of
+the same spec and data (no interaction, a layout and type sizes for the printed page), drawn by vl-convert.
 """
 
 from __future__ import annotations
@@ -68,10 +69,9 @@ class Figure:
             config[key] = {**value, **config.get(key, {})} if isinstance(value, dict) else config.get(key, value)
         return spec
 
-    def png(self) -> bytes:
-        spec = self.spec()
-        _fix_width(spec, 640)  # vl-convert has no container to measure
-        return vl_convert.vegalite_to_png(spec, scale=2, vl_version=VL_VERSION)
+    def pdf(self) -> bytes:
+        """The print variant (see print_spec below) as vector PDF: the LaTeX builder's form of the chart."""
+        return vl_convert.vegalite_to_pdf(print_spec(self), vl_version=VL_VERSION)
 
     def html(self) -> str:
         def script(spec: dict, cls: str) -> str:
@@ -95,7 +95,7 @@ class Figure:
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict | tuple[dict, dict]:
         if for_book():
-            return {"text/html": self.html(), "image/png": base64.b64encode(self.png()).decode("ascii"),
+            return {"text/html": self.html(), "application/pdf": base64.b64encode(self.pdf()).decode("ascii"),
                     "text/plain": f"Chart: {self.alt_text}"}
         # In Jupyter: the same chart as Altair's JupyterChart widget, whose JavaScript is vl-convert's offline
         # Vega bundle (no CDN); JupyterLab draws it through anywidget, with the chart's selections and tooltips.
@@ -405,3 +405,117 @@ def actors(evidence: Evidence | None = None) -> Figure:
     return Figure(layout(False), "actors",
                   f"Heat map of mentions of {len(keep)} actors across {len(names)} sources, each cell printed with its count; "
                   "the table below gives the counts.", df[df["mentions"] > 0], narrow=layout(True))
+
+
+# --- Print: the PDF edition's variant of each chart ---------------------------------------------------------
+# vl-convert draws a Vega px as a PDF pt, and LaTeX prints a chart at its own size unless it is wider than the
+# text block. The print variant is the screen spec fitted (autosize fit-x) to exactly the text block's width,
+# so it prints at its own size and its text at the sizes set here: the same data and marks, without
+# interaction, with the narrow (phone) layout where the wide one needs a wider page than A4.
+PRINT_WIDTH_PT = 451    # \linewidth of the PDF: A4 (595 pt) less Sphinx's one-inch margins
+PRINT_FONT_PT = 9       # smallest chart text on paper (the tests require at least 7 pt)
+PRINT_CONFIG = {
+    "axis": {"labelFontSize": PRINT_FONT_PT, "titleFontSize": PRINT_FONT_PT},
+    "legend": {"labelFontSize": PRINT_FONT_PT, "titleFontSize": PRINT_FONT_PT},
+    "header": {"labelFontSize": PRINT_FONT_PT, "titleFontSize": PRINT_FONT_PT},
+    "title": {"fontSize": PRINT_FONT_PT + 2, "subtitleFontSize": PRINT_FONT_PT},
+}
+PRINT_NARROW: set[str] = set()  # charts printed from their narrow layout
+# Row heights on paper (pt): tall enough for 9 pt labels, short enough that a chart shares its page with text.
+PRINT_STEPS = {"stance-matrix": 17, "coverage": 7, "timeline": 20, "vocabulary": 11, "actors": 12}
+# Charts whose source columns are too narrow on paper for level names: names upright, as on a phone.
+PRINT_UPRIGHT_SOURCES = {"timeline"}
+SCREEN_ONLY_WORDS = ("click", "hover", "tap", "drag", "scroll", "zoom", "pick", "select")
+
+
+def _static(node):
+    """The spec without interaction: selection parameters, the filters they drive, and conditions on them
+    (a channel keeps the value it has when everything is selected). Tooltips draw nothing on paper."""
+    if isinstance(node, list):
+        return [_static(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    condition = node.get("condition")
+    if isinstance(condition, dict) and "param" in condition:
+        return _static({k: v for k, v in condition.items() if k not in ("param", "empty")})
+    out = {}
+    for key, value in node.items():
+        if key in ("params", "tooltip"):
+            continue
+        if key == "transform":
+            value = [t for t in value if not (isinstance(t.get("filter"), dict) and "param" in t["filter"])]
+            if not value:
+                continue
+        out[key] = _static(value)
+    return out
+
+
+def _screen_words_out(spec: dict) -> None:
+    """Drop a subtitle line that tells a screen reader what to click, hover, drag or scroll."""
+    def visit(d):
+        title = d.get("title")
+        if isinstance(title, dict) and "subtitle" in title:
+            lines = title["subtitle"] if isinstance(title["subtitle"], list) else [title["subtitle"]]
+            kept = [line for line in lines if not any(w in line.lower() for w in SCREEN_ONLY_WORDS)]
+            if kept:
+                title["subtitle"] = kept if len(kept) > 1 else kept[0]
+            else:
+                title.pop("subtitle")
+    _walk(spec, visit)
+
+
+def _walk(node, visit):
+    """Call visit on every dict of a spec (views, layers, encodings), depth first."""
+    if isinstance(node, dict):
+        visit(node)
+        for value in node.values():
+            _walk(value, visit)
+    elif isinstance(node, list):
+        for item in node:
+            _walk(item, visit)
+
+
+def _print_timeline_labels(spec: dict) -> None:
+    """The chronology on paper: a taller layout whose rows give each event over two lines, not cut to one."""
+    import textwrap
+
+    relabel = {}
+    for rows in spec.get("datasets", {}).values():
+        for row in rows:
+            if "row wide" in row and "event" in row:
+                lines = textwrap.wrap(f"{row['date']} · {row['event']}", 62)
+                text = "|".join(lines[:2]) + ("…" if len(lines) > 2 else "")
+                relabel[row["row wide"]] = text
+                row["row wide"] = text
+
+    def visit(d):
+        if d.get("field") == "row wide" and isinstance(d.get("sort"), list):
+            d["sort"] = [relabel.get(v, v) for v in d["sort"]]
+            d["axis"] = {**(d.get("axis") or {}), "labelExpr": "split(datum.label, '|')", "labelLineHeight": 10}
+    _walk(spec, visit)
+
+
+PRINT_RELAYOUT = {"timeline": _print_timeline_labels}
+
+
+def print_spec(figure: Figure) -> dict:
+    """The print variant of a figure: the same data and marks, without interaction, fitted to the page."""
+    chart = figure.narrow if figure.name in PRINT_NARROW and figure.narrow is not None else figure.chart
+    spec = _static(figure.spec(chart))
+    _fix_width(spec, PRINT_WIDTH_PT)
+    spec["autosize"] = {"type": "fit-x", "contains": "padding"}
+    _screen_words_out(spec)
+    if figure.name in PRINT_UPRIGHT_SOURCES:
+        _walk(spec, lambda d: d["axis"].update(labelAngle=-90, labelAlign="left", labelBaseline="middle")
+              if d.get("field") == "source" and isinstance(d.get("axis"), dict) and d["axis"].get("orient") == "top"
+              else None)
+    if figure.name in PRINT_RELAYOUT:
+        PRINT_RELAYOUT[figure.name](spec)
+    step = PRINT_STEPS.get(figure.name)
+    if step:
+        _walk(spec, lambda d: d.__setitem__("height", {"step": step})
+              if isinstance(d.get("height"), dict) and "step" in d["height"] else None)
+    config = spec.setdefault("config", {})
+    for group, values in PRINT_CONFIG.items():
+        config[group] = {**config.get(group, {}), **values}
+    return spec

@@ -298,11 +298,13 @@ class QuotationIndex:
                 f"</caption><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>")
 
     def markdown(self) -> Markdown:
-        rows = [[f"{{ref}}`{r['id']} <{r['id']}>`", escape(r["source"]), escape(r["speaker"]), escape(r["theme"]),
-                 escape(r["supports"]), f"“{escape(r['text'])}”"] for r in self.rows]
+        # The PDF's form: a theme by its short name (the codebook title up to its colon), and an Id column
+        # wide enough for the longest word of an id.
+        rows = [[f"{{ref}}`{r['id']} <{r['id']}>`", escape(r["source"]), escape(r["speaker"]),
+                 escape(r["theme"].split(": ", 1)[0]), escape(r["supports"]), f"“{escape(r['text'])}”"] for r in self.rows]
         return list_table(["Id", "Source", "Speaker", "Theme", "Question: stance", "Quotation"], rows,
                           caption="Every quotation in the book", name="table-quotation-index",
-                          widths=[12, 10, 12, 12, 18, 36])
+                          widths=[17, 9, 12, 11, 17, 34])
 
     def book_markdown(self) -> Markdown:
         """One MyST form for both builders: the HTML book shows the DataTables table, the PDF the long table."""

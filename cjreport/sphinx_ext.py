@@ -221,12 +221,119 @@ def _always_reread_colophon(app: Sphinx, env: Any, added: set, changed: set, rem
     return [doc for doc, meta in env.metadata.items() if meta.get("cj-colophon") and doc not in removed]
 
 
+# --- The PDF (LaTeX builder) -------------------------------------------------------------------------------
+
+def edition(root: Path) -> tuple[str, str, str]:
+    """(commit, date, year) of this edition, for the title page: the commit checked out (marked when the
+    tree has uncommitted changes) and the date the build is stamped with (SOURCE_DATE_EPOCH, set by
+    cjreport.build from the commit's time). Outside git: "unversioned"."""
+    import datetime
+    import os
+    import subprocess
+
+    commit = "unversioned"
+    try:
+        out = subprocess.run(["git", "-C", str(root), "rev-parse", "--short=12", "HEAD"],
+                             capture_output=True, text=True, timeout=10)
+        if out.returncode == 0 and out.stdout.strip():
+            commit = out.stdout.strip()
+            dirty = subprocess.run(["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no"],
+                                   capture_output=True, text=True, timeout=10)
+            if dirty.stdout.strip():
+                commit += " with uncommitted changes"
+    except (OSError, subprocess.SubprocessError):
+        pass
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    stamp = (datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc) if epoch.isdigit()
+             else datetime.datetime.now(datetime.timezone.utc))
+    return commit, f"{stamp.day} {stamp:%B %Y}", f"{stamp:%Y}"
+
+
+def _latex_edition(app: Sphinx, config: Any) -> None:
+    """Define \\cjcommit, \\cjeditiondate and \\cjedityear, which the title page (_config.yml) prints."""
+    commit, date, year = edition(Path(app.confdir))
+    elements = dict(config.latex_elements)
+    elements["preamble"] = (f"\\newcommand{{\\cjcommit}}{{{commit}}}\n\\newcommand{{\\cjeditiondate}}{{{date}}}\n"
+                            f"\\newcommand{{\\cjedityear}}{{{year}}}\n" + elements.get("preamble", ""))
+    config.latex_elements = elements
+
+
+def _visit_root_header(self: Any, node: Any) -> None:
+    # The introduction's own subheadings: unnumbered sections (jupyterbook-latex draws them as bold list items).
+    self.body.append("\n\\section*{")
+
+
+def _depart_root_header(self: Any, node: Any) -> None:
+    self.body.append("}\n")
+
+
+def _part_numbering(app: Sphinx, doctree: Any, docname: str) -> None:
+    """Number parts and chapters as the HTML book does: parts by caption only, chapters of numbered parts
+    1, 2, 3 … across parts, chapters of an unnumbered part (Reference) without numbers."""
+    from docutils import nodes
+
+    if app.builder.format != "latex" or docname != app.config.root_doc:
+        return
+    sitemap = getattr(app.config, "external_site_map", None)
+    if sitemap is None:
+        return
+    numbered = {tree.caption: bool(tree.numbered) for tree in sitemap.root.subtrees}
+    for section in list(doctree.findall(nodes.section)):
+        caption = section.get("docname")
+        if caption not in numbered or not section.children or not isinstance(section[0], nodes.title):
+            continue
+        # before the \\part: no "Part I" line; after it: chapter numbers on or off for this part
+        section.parent.insert(section.parent.index(section),
+                              nodes.raw("", "\\setcounter{secnumdepth}{-2}\n", format="latex"))
+        section.insert(1, nodes.raw("", f"\\setcounter{{secnumdepth}}{{{2 if numbered[caption] else -1}}}\n",
+                                    format="latex"))
+
+
+# Tables whose columns are the sources' fields, one row per source: on the page they are turned so each
+# source is a column and each field a row (seven fields in eight narrow columns broke words letter by letter).
+PRINT_TRANSPOSED = {"table-source-profiles"}
+
+
+def _transpose_for_print(app: Sphinx, doctree: Any, docname: str) -> None:
+    from docutils import nodes
+
+    if app.builder.format != "latex":
+        return
+    for table in list(doctree.findall(nodes.table)):
+        if not PRINT_TRANSPOSED & set(table.get("ids", [])):
+            continue
+        tgroup = next(iter(table.findall(nodes.tgroup)))
+        head = [row for thead in tgroup.findall(nodes.thead) for row in thead.children]
+        body = [row for tbody in tgroup.findall(nodes.tbody) for row in tbody.children]
+        if len(head) != 1 or not body:
+            continue
+        columns = [list(head[0].children)] + [list(row.children) for row in body]  # one per source, then fields
+        fields = len(columns[0])
+        new = nodes.tgroup(cols=len(columns))
+        first = 16
+        for i in range(len(columns)):
+            new += nodes.colspec(colwidth=first if i == 0 else (100 - first) // (len(columns) - 1))
+        thead, tbody = nodes.thead(), nodes.tbody()
+        thead += nodes.row("", *[column[0] for column in columns])
+        for f in range(1, fields):
+            tbody += nodes.row("", *[column[f] for column in columns])
+        new += thead
+        new += tbody
+        tgroup.replace_self(new)
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("cj-colophon", ColophonDirective)
     app.connect("env-get-outdated", _always_reread_colophon)
     app.connect("build-finished", _on_build_finished)
+    app.connect("doctree-resolved", _transpose_for_print)
     app.connect("config-inited", _on_config_inited, priority=100)
     app.connect("env-before-read-docs", _on_env_before_read_docs)
+    app.connect("config-inited", _latex_edition, priority=900)
+    app.connect("doctree-resolved", _part_numbering)
+    from sphinx_jupyterbook_latex.nodes import RootHeader
+
+    app.add_node(RootHeader, override=True, latex=(_visit_root_header, _depart_root_header))
     app.connect("builder-inited", _on_builder_inited)
     app.connect("html-page-context", _on_page_context)
     app.add_css_file("cjreport.css")

@@ -115,8 +115,9 @@ def test_chart_in_jupyter_is_the_offline_altair_widget(monkeypatch):
     assert not re.search(r"""(import|from)\s*\(?\s*["']https?://""", alt.JupyterChart._esm)
 
 
-def test_chart_in_the_book_is_html_and_png(monkeypatch):
+def test_chart_in_the_book_is_html_and_pdf(monkeypatch):
     monkeypatch.setenv("CJREPORT_TARGET", "book")
     bundle = charts.timeline()._repr_mimebundle_()
-    assert {"text/html", "image/png"} <= set(bundle)
+    # PDF (vector) is the LaTeX builder's form of the chart: see tests/test_pdf.py
+    assert {"text/html", "application/pdf"} <= set(bundle)
     assert "application/vnd.jupyter.widget-view+json" not in bundle

@@ -16,6 +16,7 @@ import jupytext
 import pytest
 import yaml
 from markdown_it import MarkdownIt
+from mdit_py_plugins.colon_fence import colon_fence_plugin
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.myst_blocks import myst_block_plugin
 from mdit_py_plugins.myst_role import myst_role_plugin
@@ -29,7 +30,7 @@ PROSE_DIRECTIVES = {"only", "note", "admonition", "tip", "important", "warning",
                     "sidebar", "epigraph", "glossary", "topic", "div", "dropdown", "caution", "hint"}
 
 _PARSER = (MarkdownIt("commonmark").use(myst_role_plugin).use(myst_block_plugin)
-           .use(dollarmath_plugin).enable("table"))
+           .use(dollarmath_plugin).use(colon_fence_plugin).enable("table"))
 
 
 def _inline_prose(children) -> list[str]:
@@ -61,7 +62,7 @@ def prose_of_markdown(text: str) -> list[str]:
             continue  # quotations keep their own marks
         elif tok.type == "inline":
             out.extend(_inline_prose(tok.children))
-        elif tok.type == "fence":
+        elif tok.type in ("fence", "colon_fence"):
             m = re.match(r"\{([\w-]+)\}", tok.info.strip())
             if m and m.group(1) in PROSE_DIRECTIVES:
                 body = "\n".join(line for line in tok.content.splitlines()
