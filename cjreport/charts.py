@@ -196,7 +196,12 @@ def stance_matrix(evidence: Evidence | None = None) -> Figure:
                             legend=alt.Legend(orient="bottom", direction="horizontal", columns=1 if narrow else 3)),
             opacity=alt.condition(pick, alt.value(1.0), alt.value(0.15)),
         ).add_params(pick)
-        marks = base.mark_text(fontSize=14).encode(text="mark:N", opacity=alt.condition(pick, alt.value(1.0), alt.value(0.15)))
+        # white symbols on the dark blue and orange cells, black on the light ones (contrast either way)
+        dark = " || ".join(f"datum.stance == '{ev.codebook.stance(sid).label}'" for sid in ("supports", "opposes")
+                           if sid in {x.id for x in stances})
+        marks = base.mark_text(fontSize=14).encode(
+            text="mark:N", opacity=alt.condition(pick, alt.value(1.0), alt.value(0.15)),
+            color=alt.condition(dark or "false", alt.value("white"), alt.value("black")))
         return (cells + marks).properties(
             width="container", height=alt.Step(24),
             title=alt.Title(["Stance of each source", "on each contested question"] if narrow

@@ -101,6 +101,16 @@ def _cite(textual: bool):
     return role
 
 
+def _cite_year(name, rawtext, text, lineno, inliner, options=None, content=None):
+    """{cite:year}: the year alone, linking to the bibliography (the attribution line names the author)."""
+    refs = _bibliography()
+    years = [refs.get(k.strip(), (k, "n.d."))[1] for k in text.split(",") if k.strip()]
+    children: list[nodes.Node] = []
+    for i, year in enumerate(years):
+        children += ([nodes.Text("; ")] if i else []) + [_link(year, BOOK + "bibliography.html", rawtext)]
+    return [nodes.inline(rawtext, "", *children, classes=["cj-cite"])], []
+
+
 def _ref(name, rawtext, text, lineno, inliner, options=None, content=None):
     # Every label the package links to (a quoted passage, a source) is on the appendix page.
     title, target = _split(text)
@@ -176,6 +186,7 @@ def _register() -> None:
     roles.register_local_role("cite:t", _cite(textual=True))
     roles.register_local_role("cite:p", _cite(textual=False))
     roles.register_local_role("cite", _cite(textual=False))
+    roles.register_local_role("cite:year", _cite_year)
     roles.register_local_role("ref", _ref)
     roles.register_local_role("doc", _doc)
     roles.register_local_role("term", _term)

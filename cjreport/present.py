@@ -48,16 +48,19 @@ def speaker_line(quote: Quotation, evidence: Evidence | None = None) -> str:
     """
     source = _ev(evidence).sources[quote.source]
     if quote.voice == "author":
-        return f"{escape(source.short_name)}, the author"
+        # a group byline ("CIIS fellows") is plural
+        role = "the authors" if source.short_name.split()[-1].endswith("s") and source.short_name.split()[-1].islower() else "the author"
+        return f"{escape(source.short_name)}, {role}"
     if quote.voice == "reported":
         return f"{escape(quote.speaker)}, as reported by {escape(source.short_name)}"
     return f"{escape(quote.speaker)}, a reader comment below {escape(source.short_name)}’s article, not the author’s view"
 
 
 def attribution(quote: Quotation, evidence: Evidence | None = None) -> str:
-    """‘Speaker, as reported by Author (Author, year); in context’ — escaped MyST with citation and appendix link."""
+    """‘Speaker, as reported by Author (year); in context’ — escaped MyST with the year linking to the
+    bibliography entry and a link to the passage in the appendix."""
     ev = _ev(evidence)
-    return f"— {speaker_line(quote, ev)} {{cite:p}}`{ev.sources[quote.source].bibkey}`; {appendix_ref(quote)}"
+    return f"— {speaker_line(quote, ev)} ({{cite:year}}`{ev.sources[quote.source].bibkey}`); {appendix_ref(quote)}"
 
 
 def quote(qid: str, evidence: Evidence | None = None) -> Markdown:
@@ -122,7 +125,7 @@ def stance_table(theme_id: str | None = None, evidence: Evidence | None = None) 
     rows = []
     for theme in themes:
         for question in theme.questions:
-            row = [escape(question.label) if theme_id else f"{escape(question.label)} ({escape(theme.short.lower())})"]
+            row = [escape(question.label) if theme_id else f"{escape(question.label)} ({escape(theme.short)})"]
             for sid in ev.sources:
                 code = ev.coding[(question.id, sid)]
                 row.append(f"{escape(stance_symbol(code.stance))} {escape(stance_label(code.stance, ev))}")

@@ -41,12 +41,23 @@ class Visit:
     errors: list[str] = field(default_factory=list)
 
 
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
+DESKTOP = {"viewport": {"width": 1280, "height": 900}}
+
+
 @contextmanager
-def offline_browser(base: str):
-    """Yield a function that opens a page with the network cut outside `base`, recording what it tried."""
+def offline_browser(base: str, *, device: dict | None = None, dark: bool = False):
+    """Yield a function that opens a page with the network cut outside `base`, recording what it tried.
+
+    `base` is a served book (http://127.0.0.1:…/) or one on disk (file:///…/html/); `device` is DESKTOP or
+    PHONE (Playwright context options); `dark` opens every page in the theme's dark mode.
+    """
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        context = browser.new_context()
+        context = browser.new_context(**(device or DESKTOP))
+        if dark:
+            # pydata-sphinx-theme reads the reader's choice from localStorage before it paints
+            context.add_init_script("localStorage.setItem('mode', 'dark'); localStorage.setItem('theme', 'dark');")
         current: list[Visit] = []
 
         def route(r):

@@ -13,14 +13,17 @@ from .browser import offline_browser, serve
 pytestmark = pytest.mark.browser
 
 
-def test_axe_finds_no_serious_or_critical_violation(html_dir):
+@pytest.mark.parametrize("mode", ["light", "dark"])
+def test_axe_finds_no_serious_or_critical_violation(html_dir, mode):
     axe = Axe()
     problems = []
-    with serve(html_dir) as base, offline_browser(base) as open_page:
+    with serve(html_dir) as base, offline_browser(base, dark=mode == "dark") as open_page:
         for path in pages(html_dir):
             rel = str(path.relative_to(html_dir))
             page, visit = open_page(rel)
             page.wait_for_load_state("networkidle")
+            if rel != "index.html":
+                assert page.evaluate("document.documentElement.dataset.theme") == mode, rel
             results = axe.run(page)
             for violation in results.response["violations"]:
                 if violation["impact"] in ("serious", "critical"):

@@ -25,12 +25,22 @@
     vegaEmbed(target, layout === "narrow" ? s.narrow : s.wide, {renderer: "svg", actions: false})
       .then(function (result) {
         box.cjView = result.view;
+        showTooltipOnTap(result.view);
         box.dataset.drawn = "true";
       })
       .catch(function (err) {
         box.dataset.drawn = "error";
         console.error("chart " + box.id + ": " + err);
       });
+  }
+
+  // Vega shows tooltips on pointer movement, which a tap on a touch screen does not make: a tap (a click)
+  // on a mark shows the same tooltip. (Keyboard and screen-reader users have the table under each chart.)
+  function showTooltipOnTap(view) {
+    view.addEventListener("click", function (event, item) {
+      var show = view.tooltip();
+      if (show && item && item.tooltip != null) show.call(view, view._handler, event, item, item.tooltip);
+    });
   }
 
   function drawAll() {
