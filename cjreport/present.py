@@ -263,12 +263,12 @@ def quotation_rows(evidence: Evidence | None = None) -> list[dict[str, str]]:
     supports: dict[str, list[str]] = {}
     for code in ev.coding.values():
         for qid in code.quotations:
-            supports.setdefault(qid, []).append(f"{code.question}: {stance_label(code.stance, ev)}")
+            supports.setdefault(qid, []).append(f"{ev.codebook.questions[code.question].label}: {stance_label(code.stance, ev)}")
     rows = []
     for q in ev.quotations.values():
         rows.append({
             "id": q.id, "source": source_name(q.source, ev), "speaker": q.speaker, "voice": q.voice,
-            "theme": ev.codebook.theme(q.theme).title, "supports": "; ".join(supports.get(q.id, [])) or "—",
+            "theme": ev.codebook.theme(q.theme).short, "supports": "; ".join(supports.get(q.id, [])) or "—",
             "text": fold(q.text).strip(),
         })
     return rows
@@ -292,11 +292,11 @@ class QuotationIndex:
                 value = html.escape(row[key])
                 if key == "id":
                     value = f'<a href="appendix.html#{html.escape(row["id"])}">{value}</a>'
-                cells.append(f"<td>{value}</td>")
+                cells.append(f'<td data-label="{html.escape(dict(cols)[key])}">{value}</td>')
             body.append("<tr>" + "".join(cells) + "</tr>")
         widths = (11, 9, 12, 12, 16, 40)  # the quotation gets the room
         colgroup = "<colgroup>" + "".join(f'<col style="width:{w}%">' for w in widths) + "</colgroup>"
-        return (f'<table class="cj-datatable display" style="width:100%" aria-label="Quotation index: {len(self.rows)} quotations">'
+        return (f'<table class="cj-datatable cj-cards display" style="width:100%" aria-label="Quotation index: {len(self.rows)} quotations">'
                 f"{colgroup}<caption>All {len(self.rows)} quotations; type in the search box to filter, click a header to sort."
                 f"</caption><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>")
 
