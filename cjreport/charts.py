@@ -217,26 +217,21 @@ def stance_matrix(evidence: Evidence | None = None) -> Figure:
 
 
 def theme_words(evidence: Evidence | None = None) -> pd.DataFrame:
-    """Per source and theme: quotations, and words of the body paragraphs that hold that theme's quotations."""
+    """Per source and theme: quotations, and the share of the source's body words in segments assigned to the
+    theme (data/segments.yaml: every body paragraph is a segment; a paragraph on two themes counts for both)."""
     ev = _ev(evidence)
+    if not ev.segments:
+        raise ValueError("data/segments.yaml is needed: the coverage counts come from the segment coding")
     rows = []
-    for sid, source in ev.sources.items():
-        quotes = ev.quotes_for(source=sid)
-        words: Counter[str] = Counter()
-        for part in source.parts:
-            if part.kind != "body":
-                continue
-            pos = part.start
-            for line in source.text[part.start : part.end].split("\n"):
-                start, end = pos, pos + len(line)
-                pos = end + 1
-                themes = {q.theme for q in quotes if q.start < end and q.end > start}
-                for theme in themes:
-                    words[theme] += len(line.split())
-        count = Counter(q.theme for q in quotes)
+    for sid in ev.sources:
+        segments = [seg for seg in ev.segments if seg.source == sid]
+        words = {seg.id: len(ev.sources[sid].text[seg.start:seg.end].split()) for seg in segments}
+        body = sum(words.values()) or 1
+        count = Counter(q.theme for q in ev.quotes_for(source=sid))
         for theme in ev.codebook.themes:
+            on_theme = sum(words[seg.id] for seg in segments if theme.id in seg.themes)
             rows.append({"source": source_name(sid, ev), "theme": theme.short, "quotations": count[theme.id],
-                         "body words": words[theme.id]})
+                         "body words": on_theme, "share of body (%)": round(100 * on_theme / body, 1)})
     return pd.DataFrame(rows)
 
 
@@ -253,20 +248,24 @@ def coverage(evidence: Evidence | None = None) -> Figure:
         return alt.Chart(df).mark_bar().encode(
             y=alt.Y("theme:N", sort=order, title=None),
             yOffset=alt.YOffset("source:N", sort=names),
-            x=alt.X("body words:Q", title="Body words quoted" if narrow else "Words of body paragraphs quoted on the theme"),
+            x=alt.X("share of body (%):Q", title="% of the source’s body" if narrow
+                    else "Share of the source’s article body on the theme (%)"),
             color=alt.Color("source:N", scale=_source_scale(ev), title="Source",
                             legend=alt.Legend(orient="bottom", direction="horizontal", columns=2 if narrow else 5)),
             opacity=alt.condition(pick, alt.value(1.0), alt.value(0.2)),
-            tooltip=["source:N", "theme:N", "quotations:Q", alt.Tooltip("body words:Q", title="Body words")],
+            tooltip=["source:N", "theme:N", alt.Tooltip("share of body (%):Q", title="Share of body (%)"),
+                     alt.Tooltip("body words:Q", title="Body words"), "quotations:Q"],
         ).add_params(pick).properties(
             width="container", height=alt.Step(9),
             title=alt.Title(["How much each source", "says on each theme"] if narrow
                             else "How much each source says on each theme",
-                            subtitle="Pick a source below the chart to highlight it"))
+                            subtitle=["Every body paragraph is coded; one on two themes counts for both",
+                                      "Pick a source below the chart to highlight it"]))
 
     return Figure(layout(False), "coverage",
-                  "Grouped bar chart: per theme, the words of each source's quoted body paragraphs, one bar per source; "
-                  "the table below gives these numbers and the quotations per theme.", df, narrow=layout(True))
+                  "Grouped bar chart: per theme, the share of each source's article body in paragraphs coded to the "
+                  "theme, one bar per source; the table below gives the shares, the words and the quotations per theme.",
+                  df, narrow=layout(True))
 
 
 def _shorten(text: str, limit: int) -> str:

@@ -210,8 +210,9 @@ def appendix(sid: str, evidence: Evidence | None = None) -> Markdown:
     blocks: list[str] = [f"(source-{s.id})=", f"## {escape(s.short_name)}: {escape(s.title)}",
                          f"{escape(s.author)}, {escape(s.outlet)}, {escape(s.date)} ({escape(s.date_status)}). "
                          f"File `{s.file}`; SHA-256 `{s.sha256[:16]}…`. {cite(sid, ev)}"]
+    segments = [seg for seg in (ev.segments or []) if seg.source == sid]
     for part in s.parts:
-        paragraphs = _paragraphs(s.text, part.start, part.end, quotes)
+        paragraphs = _paragraphs(s.text, part.start, part.end, quotes, segments)
         if part.kind == "body":
             blocks.extend(paragraphs)
         else:
@@ -221,8 +222,9 @@ def appendix(sid: str, evidence: Evidence | None = None) -> Markdown:
     return Markdown("\n\n".join(blocks) + "\n")
 
 
-def _paragraphs(text: str, start: int, end: int, quotes: list[Quotation]) -> list[str]:
-    """Split [start, end) at line breaks; wrap quoted spans; put each quotation's label before its paragraph."""
+def _paragraphs(text: str, start: int, end: int, quotes: list[Quotation], segments: list | None = None) -> list[str]:
+    """Split [start, end) at line breaks; wrap quoted spans; put each quotation's label, and the label of the
+    segment the paragraph is (data/segments.yaml), before its paragraph, so both can be linked to."""
     out = []
     pos = start
     for line in text[start:end].split("\n"):
@@ -231,6 +233,7 @@ def _paragraphs(text: str, start: int, end: int, quotes: list[Quotation]) -> lis
         if not line.strip():
             continue
         labels, pieces, cursor = [], [], line_start
+        labels += [f"({seg.id})=" for seg in segments or [] if line_start <= seg.start < line_end]
         for q in quotes:
             if q.end <= line_start or q.start >= line_end:
                 continue
@@ -335,14 +338,100 @@ def keyword_in_context(term: str, evidence: Evidence | None = None, width: int =
 
 
 def other_passages(theme_id: str, evidence: Evidence | None = None) -> Markdown:
-    """Quotations filed under a theme that no coded cell of that theme cites: context, shown with their speakers."""
+    """Everything else the sources say on a theme: quotations filed under it that no coded cell cites, then
+    every paragraph coded to the theme that no quotation on the page comes from, as a one-line summary.
+    With the side-by-side cards above, every segment assigned to the theme is thus quoted or summarised."""
     ev = _ev(evidence)
     cited = {qid for q in ev.codebook.theme(theme_id).questions for sid in ev.sources
              for qid in ev.coding[(q.id, sid)].quotations}
-    rest = [q for q in ev.quotes_for(theme=theme_id) if q.id not in cited]
-    if not rest:
+    rest = sorted((q for q in ev.quotes_for(theme=theme_id) if q.id not in cited), key=lambda q: (q.source, q.start))
+    shown = [ev.quotations[qid] for qid in cited] + rest
+    unquoted = [seg for seg in (ev.segments or []) if theme_id in seg.themes
+                and not any(q.source == seg.source and q.start < seg.end and q.end > seg.start for q in shown)]
+    parts = [quote(q.id, ev) for q in rest]
+    if unquoted:
+        lines = "\n".join(f"- **{escape(source_name(seg.source, ev))}**: {escape(seg.summary)} "
+                          f"({{ref}}`{_role_text(_paragraph_label(seg))} <{seg.id}>`)" for seg in unquoted)
+        parts.append(Markdown("Paragraphs on this theme that no quotation above comes from, summarised in the "
+                              "book’s words (each links to the paragraph in the appendix):\n\n" + lines))
+    if not parts:
         return Markdown("Every passage filed under this theme is cited above.\n")
-    return join([quote(q.id, ev) for q in sorted(rest, key=lambda q: (q.source, q.start))])
+    return join(parts)
+
+
+def _paragraph_label(segment) -> str:
+    number = segment.id.rsplit("-", 1)[-1].lstrip("0") or "0"
+    return f"paragraph {number}"
+
+
+def segment_coverage(evidence: Evidence | None = None) -> Markdown:
+    """Every body paragraph accounted for: per source, its paragraphs, how many are analysed, the share of its
+    body words they hold, and why the others are not analysed (data/segments.yaml)."""
+    ev = _ev(evidence)
+    rows = []
+    for sid, source in ev.sources.items():
+        segments = [seg for seg in ev.segments or [] if seg.source == sid]
+        words = {seg.id: len(source.text[seg.start:seg.end].split()) for seg in segments}
+        analysed = [seg for seg in segments if seg.themes]
+        share = 100 * sum(words[seg.id] for seg in analysed) / (sum(words.values()) or 1)
+        reasons = Counter(seg.not_analysed for seg in segments if not seg.themes)
+        why = "; ".join(f"{n} × {reason}" for reason, n in sorted(reasons.items())) or "—"
+        rows.append([escape(source_name(sid, ev)), str(len(segments)), str(len(analysed)), f"{share:.1f}", escape(why)])
+    return list_table(["Source", "Body paragraphs", "Analysed", "Share of body words analysed (%)", "Not analysed, and why"],
+                      rows, caption="Every paragraph of every article body, accounted for", name="table-segment-coverage",
+                      widths=[14, 14, 12, 18, 42], classes="cj-cards")
+
+
+def arguments(evidence: Evidence | None = None) -> Markdown:
+    """Each source's argument in brief: its central claim, its main points and its recommendations, each in
+    the book's words with a verbatim quotation (data/arguments.yaml)."""
+    ev = _ev(evidence)
+    if not ev.arguments:
+        return Markdown("*No argument summaries in data/arguments.yaml.*\n")
+    blocks = []
+    for sid in ev.sources:
+        arg = ev.arguments[sid]
+        blocks.append(f"### {escape(source_name(sid, ev))}")
+        blocks.append(f"**Central claim.** {escape(arg.claim.summary)}")
+        blocks.append(quote(arg.claim.quotation, ev).text.strip())
+        for i, point in enumerate(arg.points, 1):
+            blocks.append(f"**Point {i}.** {escape(point.summary)}")
+            blocks.append(quote(point.quotation, ev).text.strip())
+        if arg.recommendations:
+            for i, rec in enumerate(arg.recommendations, 1):
+                blocks.append(f"**Recommendation {i}.** {escape(rec.summary)}")
+                blocks.append(quote(rec.quotation, ev).text.strip())
+        else:
+            blocks.append(f"*Recommendations:* {escape(arg.recommendations_note or 'none stated in the text.')}")
+    return Markdown("\n\n".join(blocks) + "\n")
+
+
+def event_readings(evidence: Evidence | None = None) -> Markdown:
+    """Every event that two or more sources describe, with each source's reading side by side: its quotations
+    with their speakers, and the stance of any coded cell that cites them."""
+    ev = _ev(evidence)
+    stances: dict[str, list[str]] = {}
+    for code in ev.coding.values():
+        for qid in code.quotations:
+            stances.setdefault(qid, []).append(f"{ev.codebook.questions[code.question].label}: "
+                                               f"{stance_symbol(code.stance)} {stance_label(code.stance, ev)}")
+    blocks = []
+    for event in ev.events:
+        if len(event.sources) < 2:
+            continue
+        cards = []
+        for sid in event.sources:
+            qids = [q for q in event.quotations if ev.quotations[q].source == sid]
+            body = [quote(q, ev).text.strip() for q in qids] or ["*No quotation on this event.*"]
+            coded = sorted({s for q in qids for s in stances.get(q, [])})
+            if coded:
+                body.append("*Coded:* " + escape("; ".join(coded)))
+            cards.append(f":::{{grid-item-card}} {escape(source_name(sid, ev))}\n\n" + "\n\n".join(body) + "\n:::")
+        blocks.append(f"**{escape(event.date)}: {escape(event.event)}**")
+        blocks.append("::::{grid} 1 1 2 2\n:gutter: 2\n:class-container: cj-side-by-side\n\n" + "\n\n".join(cards) + "\n::::")
+    if not blocks:
+        return Markdown("No event in data/events.csv is described by more than one source.\n")
+    return Markdown("\n\n".join(blocks) + "\n")
 
 
 def source_list(evidence: Evidence | None = None) -> Markdown:
