@@ -148,6 +148,8 @@ def read_yaml(path: Path) -> Any:
         raise DataError(path, f"malformed YAML: {exc}") from None
     except RecursionError:
         raise DataError(path, "malformed YAML: nested too deeply") from None
+    except (ValueError, TypeError, OverflowError) as exc:  # e.g. an integer of more than 4300 digits
+        raise DataError(path, f"malformed YAML: {' '.join(str(exc).split())[:120]}") from None
 
 
 @dataclass(frozen=True)
