@@ -231,7 +231,8 @@ def cmd_scaffold(args) -> int:
     print(f"source {sid}: copied the text to {target}, appended its record to sources.yaml (parts guessed: "
           f"{', '.join(p['kind'] for p in record['parts'])}), its line to texts/SHA256SUMS and "
           f"{len(codebook.questions)} not_addressed rows to coding.csv. Replace every TODO, check the parts, then "
-          "`make check`.")
+          "add its quotations (`python -m cjreport anchor`), code it, add the second coder's rows to coding-second.csv "
+          "and its segments and argument map where those files exist (README, \"Add a source\"), then `make check`.")
     return 0
 
 

@@ -34,6 +34,7 @@ class LineDict(dict):
     """A mapping read from YAML that remembers the line it started on (1-based)."""
 
     line: int = 0
+    key_lines: dict = {}
 
 
 class LineList(list):
@@ -80,6 +81,7 @@ def _construct_mapping(loader: _SafeLoader, node: yaml.MappingNode) -> LineDict:
         raise yaml.constructor.ConstructorError(None, None, f"duplicate key {duplicates[0]!r}", node.start_mark)
     mapping = LineDict(pairs)
     mapping.line = node.start_mark.line + 1
+    mapping.key_lines = {key: key_node.start_mark.line + 1 for (key, _), (key_node, _) in zip(pairs, node.value)}
     return mapping
 
 
@@ -148,6 +150,8 @@ def read_yaml(path: Path) -> Any:
         raise DataError(path, f"malformed YAML: {exc}") from None
     except RecursionError:
         raise DataError(path, "malformed YAML: nested too deeply") from None
+    except (ValueError, TypeError, OverflowError) as exc:  # e.g. an integer of more than 4300 digits
+        raise DataError(path, f"malformed YAML: {' '.join(str(exc).split())[:120]}") from None
 
 
 @dataclass(frozen=True)

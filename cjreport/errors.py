@@ -25,8 +25,9 @@ class DataError(Exception):
         where = self.shown
         if self.line is not None:
             where += f":{self.line}"
-        if self.item is not None:
-            where += f" [{' '.join(str(self.item).split())}]"
+        item = " ".join(str(self.item).split()) if self.item is not None else ""
+        if item:  # an empty id (itself the error) shows no brackets
+            where += f" [{item}]"
         return f"{where}: {self.message}"
 
     def relative_to(self, root: Path) -> "DataError":

@@ -13,7 +13,7 @@ from . import schema
 from .coding import (Adjudication, ChangelogEntry, Code, Codebook, Event, SecondCode, load_adjudication, load_changelog,
                      load_codebook, load_coding, load_events, load_second_coding)
 from .corpus import Source, load_sources
-from .dataio import read_yaml
+from .dataio import MAX_BYTES, read_yaml
 from .errors import DataError
 from .quotations import Quotation, load_quotations
 
@@ -89,7 +89,9 @@ def fingerprint(directory: Path | None = None) -> str:
     for path in sorted(p for p in directory.rglob("*") if p.is_file() and not p.is_symlink()):
         digest.update(str(path.relative_to(directory)).encode())
         try:
-            digest.update(path.read_bytes())
+            size = path.stat().st_size
+            # Beyond the loader's limit the file is refused anyway: hash its size rather than read it all.
+            digest.update(path.read_bytes() if size <= MAX_BYTES else f"size {size}".encode())
         except OSError:  # unreadable: the loader names it, one line
             digest.update(b"unreadable")
     return digest.hexdigest()

@@ -327,6 +327,7 @@ def _line_of(raw: Any, loc: tuple) -> int | None:
     """The line of the innermost YAML mapping or list along the error's path."""
     line, node = getattr(raw, "line", None), raw
     for step in loc:
+        line = (getattr(node, "key_lines", None) or {}).get(step) or line  # the line of the key itself
         try:
             node = node[step]
         except (KeyError, IndexError, TypeError):

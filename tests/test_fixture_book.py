@@ -107,3 +107,14 @@ def test_data_change_shows_on_next_build(fixture_book):
     _build(data, out, pdf=False)
     text = fold(_page(out, "quotation-index").get_text(" "))
     assert "Mallory Renamed" in text
+
+
+def test_titles_count_the_sources(fixture_book):
+    """The count in _config.yml's title comes from the data: six sources in the HTML and on the PDF's title page."""
+    data, out = fixture_book
+    assert "six sources" in _page(out, "intro").find("title").get_text()
+    pdf = out / "china-japan-security.pdf"
+    first = subprocess.run(["pdftotext", "-l", "1", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "six sources" in " ".join(first.split())
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert "six sources" in info

@@ -29,6 +29,7 @@ def check(data: Path, *, timeout: float = 60) -> str:
     assert result.returncode != 0, "bad data accepted: " + result.stdout
     assert len(lines) == 1, result.stderr[-3000:]
     assert LINE.match(lines[0]), lines[0]
+    print(lines[0])  # `pytest -s tests/test_schema.py` lists what each kind of bad input gives
     return lines[0]
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
 import shutil
 import tempfile
@@ -25,7 +26,9 @@ YAML_FILES = ["sources.yaml", "quotations.yaml", "codebook.yaml", "actors.yaml",
               "segments.yaml", "arguments.yaml"]
 CSV_FILES = ["coding.csv", "events.csv", "coding-second.csv"]
 ALL_FILES = YAML_FILES + CSV_FILES + ["texts/SHA256SUMS"]
-SETTINGS = settings(max_examples=30, deadline=10_000, derandomize=True, database=None,
+# CJ_FUZZ_EXAMPLES raises the count for a longer hunt; the suite's default keeps all three tests near 60 s.
+SETTINGS = settings(max_examples=int(os.environ.get("CJ_FUZZ_EXAMPLES", "25")), deadline=10_000,
+                    derandomize=not os.environ.get("CJ_FUZZ_EXAMPLES"), database=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 LINE = re.compile(r"^data/[\w./-]+(:\d+)?( \[[^\]\n]+\])?: \S[^\n]*$")
 
@@ -143,6 +146,40 @@ def test_byte_mutations(draw):
         raw = raw.decode("utf-8").encode("latin-1", errors="replace")
     tmp, data = _with(name, raw)
     try:
+        _assert_clean(data, name)
+    finally:
+        shutil.rmtree(tmp)
+
+
+TEXTS = sorted(p.name for p in (DEFAULT_DATA_DIR / "texts").glob("*.txt"))
+
+
+@settings(SETTINGS, max_examples=max(1, SETTINGS.max_examples // 2))
+@given(st.data())
+def test_text_mutations_with_matching_checksums(draw):
+    """A text edited and its checksums updated everywhere: anchors, parts and encodings are what is left to catch."""
+    import hashlib
+
+    name = draw.draw(st.sampled_from(TEXTS))
+    raw = (DEFAULT_DATA_DIR / "texts" / name).read_bytes()
+    text = raw.decode("utf-8")
+    at = draw.draw(st.integers(0, len(text)))
+    action = draw.draw(st.sampled_from(["insert", "delete", "replace"]))
+    piece = draw.draw(st.one_of(st.text(min_size=1, max_size=5),
+                                st.sampled_from(["\x00", "\x1b", "\u00a0", "’", "'", "\r", "\ufeff", "\n\n"])))
+    if action == "insert":
+        text = text[:at] + piece + text[at:]
+    elif action == "delete":
+        text = text[:at] + text[at + len(piece):]
+    else:
+        text = text[:at] + piece + text[at + len(piece):]
+    new = text.encode("utf-8", errors="surrogatepass")
+    tmp, data = _with(f"texts/{name}", new)
+    try:
+        old_sum, new_sum = hashlib.sha256(raw).hexdigest(), hashlib.sha256(new).hexdigest()
+        for listing in ("sources.yaml", "texts/SHA256SUMS"):
+            path = data / listing
+            path.write_text(path.read_text(encoding="utf-8").replace(old_sum, new_sum), encoding="utf-8")
         _assert_clean(data, name)
     finally:
         shutil.rmtree(tmp)
