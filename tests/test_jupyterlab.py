@@ -125,12 +125,18 @@ def _run_chapter(page, name: str) -> None:
         timeout=120000)
 
 
+# The text a reader sees in an element, offscreen cells included (innerText skips them), styles excluded.
+TEXT = "(e => { const c = e.cloneNode(true); c.querySelectorAll('style, script').forEach(x => x.remove()); return c.textContent; })"
+
+
 def _outputs(page) -> list[dict]:
     return page.evaluate(
         """() => Array.from(document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-output'))
-              .map(o => ({mime: o.dataset.mimeType || '', text: o.innerText,
+              .map(o => ({mime: o.dataset.mimeType || '', text: TEXT(o),
                           error: o.dataset.mimeType === 'application/vnd.jupyter.stderr' || !!o.querySelector('.jp-RenderedText[data-mime-type="application/vnd.jupyter.stderr"]'),
-                          drawn: !!o.querySelector('.vega-embed svg, .vega-embed canvas')}))""")
+                          drawn: !!o.querySelector('.vega-embed svg, .vega-embed canvas'),
+                          width: (o.querySelector('.vega-embed svg, .vega-embed canvas') || {getBoundingClientRect: () => ({width: 0})})
+                                 .getBoundingClientRect().width}))""".replace("TEXT", TEXT))
 
 
 def _displaying_cells(name: str) -> int:
@@ -179,6 +185,16 @@ def _check_chapter(page, name: str) -> None:
     assert not raw, f"{name}: MyST source shown in Jupyter: {raw[:3]}"
     drawn = [o for o in outputs if o["drawn"]]
     assert len(drawn) == charts, f"{name}: {len(drawn)} of {charts} charts drawn"
+    narrow = [round(o["width"]) for o in drawn if o["width"] < 500]
+    assert not narrow, f"{name}: charts drawn only {narrow} px wide"
+    # Prose: jupyterlab-myst renders the Markdown cells as MyST, so no role or directive shows as source
+    # (a {glue:text} shows its key: jupyterlab-myst does not know myst-nb's glue).
+    prose = page.evaluate("""() => Array.from(document.querySelectorAll(
+        '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-MarkdownCell .jp-InputArea > :is(.myst, .jp-RenderedMarkdown)'))
+        .map(TEXT).join('\\n')""".replace("TEXT", TEXT))
+    assert prose.strip(), f"{name}: no prose rendered"
+    raw = RAW_MYST.search(prose)
+    assert not raw, f"{name}: MyST source in the prose: {prose[max(0, raw.start() - 80):raw.end() + 80]!r}"
     if os.environ.get("CJREPORT_LAB_SHOTS"):  # to look at what the reader sees
         page.screenshot(path=str(Path(os.environ["CJREPORT_LAB_SHOTS"]) / f"{name}.png"), full_page=False)
     if name == "methods":
