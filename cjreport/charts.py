@@ -100,10 +100,24 @@ class Figure:
         # In Jupyter: the same chart as Altair's JupyterChart widget, whose JavaScript is vl-convert's offline
         # Vega bundle (no CDN); JupyterLab draws it through anywidget, with the chart's selections and tooltips.
         _offline_jupyter_chart()
-        widget = alt.JupyterChart(self.chart.properties(description=self.alt_text))
+        widget = alt.JupyterChart(self.jupyter_chart())
         bundle = widget._repr_mimebundle_(include=include, exclude=exclude)
         data, metadata = bundle if isinstance(bundle, tuple) else (bundle, {})
         return {**data, "text/plain": f"Chart: {self.alt_text}"}, metadata
+
+
+    def jupyter_chart(self) -> alt.TopLevelMixin:
+        """The book's screen spec as an Altair chart with a fixed width: a widget's box in JupyterLab is only
+        as wide as its content, so a chart sized to its container would shrink to nothing."""
+        spec = self.spec()
+        _fix_width(spec, JUPYTER_WIDTH)
+        kinds = {"layer": alt.LayerChart, "hconcat": alt.HConcatChart, "vconcat": alt.VConcatChart,
+                 "concat": alt.ConcatChart, "facet": alt.FacetChart, "repeat": alt.RepeatChart}
+        cls = next((c for key, c in kinds.items() if key in spec), alt.Chart)
+        return cls.from_dict(spec)
+
+
+JUPYTER_WIDTH = 720  # a notebook's output column at JupyterLab's default layout, 1280 px wide
 
 
 def _fix_width(spec: dict, width: int) -> None:

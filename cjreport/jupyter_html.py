@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # Enough style to read: table borders, the attribution muted, quoted spans marked as the book marks them.
 STYLE = """<style>
 .cj-jupyter table{border-collapse:collapse;margin:.5em 0}
-.cj-jupyter th,.cj-jupyter td{border:1px solid #bbb;padding:.25em .5em;vertical-align:top;text-align:left}
+div.cj-jupyter table th,div.cj-jupyter table td{border:1px solid #bbb;padding:.25em .5em;vertical-align:top;text-align:left}
 .cj-jupyter caption{font-weight:bold;text-align:left;padding:.25em 0}
 .cj-jupyter blockquote{border-left:3px solid #bbb;margin:.5em 0;padding-left:.75em}
 .cj-jupyter .cj-attribution{color:#555;font-size:.92em;margin-top:-.25em}

@@ -7,6 +7,7 @@ object's MyST unchanged; under the book's build (CJREPORT_TARGET=book) the HTML 
 from __future__ import annotations
 
 import inspect
+import json
 import re
 
 import pytest
@@ -111,6 +112,8 @@ def test_chart_in_jupyter_is_the_offline_altair_widget(monkeypatch):
     data, _meta = figure._repr_mimebundle_()
     assert "application/vnd.jupyter.widget-view+json" in data
     assert alt.JupyterChart._is_offline
+    # a widget's box is as wide as its content: a chart sized to its container would collapse
+    assert '"container"' not in json.dumps(figure.jupyter_chart().to_dict())
     # the widget's JavaScript is vl-convert's bundle: nothing is imported from a CDN
     assert not re.search(r"""(import|from)\s*\(?\s*["']https?://""", alt.JupyterChart._esm)
 

@@ -125,12 +125,32 @@ def _run_chapter(page, name: str) -> None:
         timeout=120000)
 
 
+# The text a reader sees in an element, offscreen cells included (innerText skips them), styles excluded.
+TEXT = "(e => { const c = e.cloneNode(true); c.querySelectorAll('style, script').forEach(x => x.remove()); return c.textContent; })"
+
+
 def _outputs(page) -> list[dict]:
     return page.evaluate(
         """() => Array.from(document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-output'))
-              .map(o => ({mime: o.dataset.mimeType || '', text: o.innerText,
+              .map(o => ({mime: o.dataset.mimeType || '', text: TEXT(o),
                           error: o.dataset.mimeType === 'application/vnd.jupyter.stderr' || !!o.querySelector('.jp-RenderedText[data-mime-type="application/vnd.jupyter.stderr"]'),
-                          drawn: !!o.querySelector('.vega-embed svg, .vega-embed canvas')}))""")
+                          drawn: !!o.querySelector('.vega-embed svg, .vega-embed canvas'),
+                          width: (o.querySelector('.vega-embed svg, .vega-embed canvas') || {getBoundingClientRect: () => ({width: 0})})
+                                 .getBoundingClientRect().width}))""".replace("TEXT", TEXT))
+
+
+def _displaying_cells(name: str) -> int:
+    """Code cells that end in a call of the package's display functions (cells that only glue show nothing)."""
+    nb = jupytext.read(ROOT / "book" / f"{name}.md")
+    return sum(1 for c in nb.cells if c.cell_type == "code"
+               and re.match(r"(present|charts)\.|explorer\(", c.source.strip().splitlines()[-1]))
+
+
+def _close(page) -> None:
+    """Shut the kernel down and close the notebook without a dialog, so chapters do not pile up kernels."""
+    page.evaluate("""async () => { for (const w of Array.from(window.jupyterapp.shell.widgets('main'))) {
+                       if (w.sessionContext) { await w.sessionContext.shutdown(); w.dispose(); } } }""")
+    page.wait_for_function("() => !document.querySelector('.jp-NotebookPanel')", timeout=30000)
 
 
 @pytest.mark.parametrize("chapter", NOTEBOOKS)
@@ -138,36 +158,48 @@ def test_chapter_runs_and_reads_in_jupyterlab(lab, chapter):
     page = lab["page"]
     name = Path(chapter).name
     original = (ROOT / f"{chapter}.md").read_bytes()
-    _run_chapter(page, name)
+    try:
+        _run_chapter(page, name)
+        _check_chapter(page, name)
+        # Saving must leave the chapter byte-identical (Jupytext, jupytext.toml, the chapter's header).
+        page.evaluate("() => window.jupyterapp.commands.execute('docmanager:save')")
+        page.wait_for_function("() => !window.jupyterapp.shell.currentWidget.context.model.dirty", timeout=30000)
+        saved = (lab["work"] / f"{chapter}.md").read_bytes()
+        assert saved == original, f"{name}: saving the notebook in JupyterLab changed the .md file"
+    finally:
+        _close(page)
+    assert lab["blocked"] == [], f"requests that left the local server: {lab['blocked'][:5]}"
+    assert "without encryption" not in lab["log"].read_text(), "a kernel warned of unencrypted transport"
+
+
+def _check_chapter(page, name: str) -> None:
     charts = _chart_cells(name)
     if charts:
         page.wait_for_function(
             """n => document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-output .vega-embed :is(svg, canvas)').length >= n""",
             arg=charts, timeout=60000)
     outputs = _outputs(page)
-    assert outputs, f"{name}: no output shown"
+    assert len(outputs) >= _displaying_cells(name), f"{name}: {len(outputs)} outputs shown"
     assert not [o["text"][:300] for o in outputs if o["error"]], f"{name}: error output"
     raw = [(m.group(0), o["text"][max(0, m.start() - 80):m.end() + 80]) for o in outputs for m in [RAW_MYST.search(o["text"])] if m]
     assert not raw, f"{name}: MyST source shown in Jupyter: {raw[:3]}"
     drawn = [o for o in outputs if o["drawn"]]
     assert len(drawn) == charts, f"{name}: {len(drawn)} of {charts} charts drawn"
-
+    narrow = [round(o["width"]) for o in drawn if o["width"] < 500]
+    assert not narrow, f"{name}: charts drawn only {narrow} px wide"
+    # Prose: jupyterlab-myst renders the Markdown cells as MyST, so no role or directive shows as source
+    # (a {glue:text} shows its key: jupyterlab-myst does not know myst-nb's glue). Code blocks are left out:
+    # they show source by design, and jupyterlab-myst shows a Sphinx-only directive ({only}) as one.
+    prose = page.evaluate("""() => Array.from(document.querySelectorAll(
+        '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-MarkdownCell .jp-InputArea > :is(.myst, .jp-RenderedMarkdown)'))
+        .map(TEXT).join('\\n')""".replace("TEXT", TEXT.replace("'style, script'", "'style, script, pre'")))
+    assert prose.strip(), f"{name}: no prose rendered"
+    raw = RAW_MYST.search(prose)
+    assert not raw, f"{name}: MyST source in the prose: {prose[max(0, raw.start() - 80):raw.end() + 80]!r}"
     if os.environ.get("CJREPORT_LAB_SHOTS"):  # to look at what the reader sees
         page.screenshot(path=str(Path(os.environ["CJREPORT_LAB_SHOTS"]) / f"{name}.png"), full_page=False)
     if name == "methods":
         _check_explorer(page)
-
-    # Saving must leave the chapter byte-identical (Jupytext, jupytext.toml, the chapter's header).
-    page.evaluate("() => window.jupyterapp.commands.execute('docmanager:save')")
-    page.wait_for_function("() => !window.jupyterapp.shell.currentWidget.context.model.dirty", timeout=30000)
-    saved = (lab["work"] / f"{chapter}.md").read_bytes()
-    assert saved == original, f"{name}: saving the notebook in JupyterLab changed the .md file"
-    # Shut the kernel down and close the saved notebook (no dialog), so chapters do not pile up kernels.
-    page.evaluate("async () => { const w = window.jupyterapp.shell.currentWidget;"
-                  " await w.sessionContext.shutdown(); w.dispose(); }")
-    page.wait_for_function("() => !document.querySelector('.jp-NotebookPanel')", timeout=30000)
-    assert lab["blocked"] == [], f"requests that left the local server: {lab['blocked'][:5]}"
-    assert "without encryption" not in lab["log"].read_text(), "a kernel warned of unencrypted transport"
 
 
 def _check_explorer(page) -> None:

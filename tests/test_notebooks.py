@@ -64,3 +64,20 @@ def test_chapter_runs_elsewhere_and_saves_unchanged(name, tmp_path):
     assert not errors
     assert any(c.get("outputs") for c in nb.cells if c.cell_type == "code"), name
     assert (tmp_path / path).read_bytes() == original, f"{name}: saving the executed notebook changed the .md file"
+
+
+def test_headless_rerun_prints_only_its_line(tmp_path):
+    """README's headless rerun: one line on stdout, nothing on stderr (no kernel transport warning)."""
+    import os
+    import subprocess
+    import sys
+
+    out = tmp_path / "alliance.ipynb"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    result = subprocess.run([sys.executable, "-m", "cjreport.rerun", "alliance", "-o", str(out)],
+                            capture_output=True, text=True, timeout=300, env=env, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    assert result.stdout.count("\n") == 1 and result.stdout.startswith("alliance.md ran in "), result.stdout
+    nb = nbformat.read(out, as_version=4)
+    assert any(c.get("outputs") for c in nb.cells if c.cell_type == "code")
