@@ -149,7 +149,7 @@ def sensitivity_table(evidence: Evidence) -> Markdown:
                      escape("; ".join(untestable)) if untestable else "—"])
     caption = "Which findings hold in each variant: " + "; ".join(v.label for v in vs)
     return list_table(["Finding", "Does not hold", "Cannot be tested (names a source left out)"], body,
-                      caption=caption, name="table-sensitivity", widths=[46, 30, 24], classes="cj-sensitivity")
+                      caption=caption, name="table-sensitivity", widths=[46, 30, 24], classes="cj-sensitivity cj-cards")
 
 
 def summary(evidence: Evidence) -> dict[str, str]:
