@@ -188,7 +188,7 @@ def agreement_table(evidence: Evidence) -> Markdown:
                      f"{ordinal.agreed} of {ordinal.units}", escape(fmt_alpha(ordinal))])
     return list_table(["Scope", "Cells agreed", "Nominal alpha [95% CI]", "Ordered cells agreed", "Ordinal alpha [95% CI]"],
                       rows, caption="Agreement between the first coding (before adjudication) and the blind second coding",
-                      name="table-agreement", widths=[34, 14, 18, 16, 18])
+                      name="table-agreement", widths=[34, 14, 18, 16, 18], classes="cj-cards")
 
 
 def adjudication_table(evidence: Evidence) -> Markdown:
@@ -201,7 +201,7 @@ def adjudication_table(evidence: Evidence) -> Markdown:
              escape(a.reason)] for a in load_adjudication(evidence)]
     return list_table(["Question and source", "Codes", "Reason for the final code"], rows,
                       caption="Every disagreement between the two codings and its adjudication", name="table-adjudication",
-                      widths=[30, 20, 50])
+                      widths=[30, 20, 50], classes="cj-cards")
 
 
 def changelog(evidence: Evidence) -> list[dict[str, str]]:
@@ -228,4 +228,4 @@ def changelog_table(evidence: Evidence) -> Markdown:
             for e in changelog(evidence)]
     return list_table(["Date", "Change", "Questions", "What changed", "Why"], rows,
                       caption="Changes to the codebook, oldest first", name="table-codebook-changelog",
-                      widths=[11, 8, 17, 38, 26])
+                      widths=[11, 8, 17, 38, 26], classes="cj-cards")

@@ -145,11 +145,11 @@ def sensitivity_table(evidence: Evidence) -> Markdown:
     for f, results in rows:
         fails = [capital(v.label) for v, r in zip(vs, results) if r is False]
         untestable = [capital(v.label) for v, r in zip(vs, results) if r is None]
-        body.append([escape(f.text), "**" + escape("; ".join(fails)) + "**" if fails else "holds in every variant",
+        body.append([escape(f.text), "**" + escape("; ".join(fails)) + "**" if fails else "none: it holds in every variant",
                      escape("; ".join(untestable)) if untestable else "—"])
     caption = "Which findings hold in each variant: " + "; ".join(v.label for v in vs)
     return list_table(["Finding", "Does not hold", "Cannot be tested (names a source left out)"], body,
-                      caption=caption, name="table-sensitivity", widths=[46, 30, 24], classes="cj-sensitivity")
+                      caption=caption, name="table-sensitivity", widths=[46, 30, 24], classes="cj-sensitivity cj-cards")
 
 
 def summary(evidence: Evidence) -> dict[str, str]:
