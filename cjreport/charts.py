@@ -69,12 +69,6 @@ class Figure:
             config[key] = {**value, **config.get(key, {})} if isinstance(value, dict) else config.get(key, value)
         return spec
 
-    def png(self) -> bytes:
-        """The screen layout as a bitmap (the downloads offer it beside the data)."""
-        spec = self.spec()
-        _fix_width(spec, 640)  # vl-convert has no container to measure
-        return vl_convert.vegalite_to_png(spec, scale=2, vl_version=VL_VERSION)
-
     def pdf(self) -> bytes:
         """The print variant (see print_spec below) as vector PDF: the LaTeX builder's form of the chart."""
         return vl_convert.vegalite_to_pdf(print_spec(self), vl_version=VL_VERSION)
