@@ -289,6 +289,43 @@ def _part_numbering(app: Sphinx, doctree: Any, docname: str) -> None:
                                     format="latex"))
 
 
+def _bibliography_in_place(app: Sphinx, doctree: Any, docname: str) -> None:
+    """jupyterbook-latex moves every bibliography to the end of the PDF, after whatever chapter comes last:
+    put it back into the chapter that holds the bibliography directive."""
+    from sphinx import addnodes
+    from sphinx.builders.latex.nodes import thebibliography
+
+    if app.builder.format != "latex" or docname != app.config.root_doc:
+        return
+    homes = {key.docname for key in app.env.get_domain("cite").bibliographies}
+    targets = [node for node in doctree.findall(addnodes.start_of_file) if node.get("docname") in homes]
+    if len(targets) != 1:
+        return
+    sections = [child for child in targets[0].children if child.tagname == "section"]
+    for bib in [node for node in doctree.children if isinstance(node, thebibliography)]:
+        doctree.remove(bib)
+        (sections[0] if sections else targets[0]).append(bib)
+
+
+def _breakable_literals(app: Sphinx, doctree: Any, docname: str) -> None:
+    """A long unbroken code string (a checksum, a file path) may break across lines in the PDF: split it into
+    pieces with a break allowed between them. The characters are unchanged, so a copy from the PDF matches."""
+    from docutils import nodes
+
+    if app.builder.format != "latex":
+        return
+    for literal in list(doctree.findall(nodes.literal)):
+        text = literal.astext()
+        if len(text) < 24 or " " in text or literal.children and not isinstance(literal[0], nodes.Text):
+            continue
+        pieces = []
+        for start in range(0, len(text), 8):
+            if pieces:
+                pieces.append(nodes.raw("", "\\allowbreak{}", format="latex"))
+            pieces.append(nodes.literal(text[start:start + 8], text[start:start + 8], classes=literal.get("classes", [])))
+        literal.replace_self(pieces)
+
+
 # Tables whose columns are the sources' fields, one row per source: on the page they are turned so each
 # source is a column and each field a row (seven fields in eight narrow columns broke words letter by letter).
 PRINT_TRANSPOSED = {"table-source-profiles"}
@@ -331,6 +368,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-before-read-docs", _on_env_before_read_docs)
     app.connect("config-inited", _latex_edition, priority=900)
     app.connect("doctree-resolved", _part_numbering)
+    app.connect("doctree-resolved", _bibliography_in_place)
+    app.connect("doctree-resolved", _breakable_literals)
     from sphinx_jupyterbook_latex.nodes import RootHeader
 
     app.add_node(RootHeader, override=True, latex=(_visit_root_header, _depart_root_header))

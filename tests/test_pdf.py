@@ -174,14 +174,13 @@ def test_no_web_only_instruction(pdf_text):
 def test_chart_text_is_at_least_7pt(layout):
     """Chart text is vector text in vl-convert's font: its size on the page, after LaTeX fitted the chart to
     the text block, is what pdftohtml reports (tenths of a point at zoom 10)."""
-    # pdftohtml's sizes are in its own unit: calibrate on the body text, set at the configured point size.
-    from collections import Counter
-
+    # pdftohtml's sizes are in its own unit: calibrate on a line of body text (the introduction's first),
+    # which is set at the configured point size.
     config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
     body_pt = float(config["sphinx"]["config"]["latex_elements"]["pointsize"].removesuffix("pt"))
     fonts = {f.get("id"): (f.get("family"), float(f.get("size"))) for f in layout.iter("fontspec")}
-    serif = Counter(fonts[t.get("font")][1] for t in layout.iter("text") if "FreeSerif-" in fonts[t.get("font")][0])
-    unit = serif.most_common(1)[0][0] / body_pt
+    intro = next(t for t in layout.iter("text") if "".join(t.itertext()).startswith("This book compares"))
+    unit = fonts[intro.get("font")][1] / body_pt
     used = {t.get("font") for t in layout.iter("text") if CHART_FONT in fonts[t.get("font")][0]}
     assert len(used) >= 2, "no chart text found: the charts are not vector text in the PDF"
     smallest = min(fonts[f][1] for f in used) / unit
