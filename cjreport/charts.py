@@ -273,8 +273,10 @@ def coverage(evidence: Evidence | None = None) -> Figure:
             width="container", height=alt.Step(9),
             title=alt.Title(["How much each source", "says on each theme"] if narrow
                             else "How much each source says on each theme",
-                            subtitle=["Every body paragraph is coded; one on two themes counts for both",
-                                      "Pick a source below the chart to highlight it"]))
+                            subtitle=["Every body paragraph is coded; one on", "two themes counts for both.",
+                                      "Pick a source below to highlight it"] if narrow
+                            else ["Every body paragraph is coded; one on two themes counts for both",
+                                  "Pick a source below the chart to highlight it"]))
 
     return Figure(layout(False), "coverage",
                   "Grouped bar chart: per theme, the share of each source's article body in paragraphs coded to the "
