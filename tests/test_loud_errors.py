@@ -15,8 +15,9 @@ pytestmark = pytest.mark.slow
 
 def _copy_book(target: Path) -> Path:
     shutil.copytree(ROOT / "book", target / "book")
-    for name in ("_config.yml", "_toc.yml"):
-        shutil.copy(ROOT / name, target / name)
+    for name in ("_config.yml", "_toc.yml", "CITATION.cff"):  # the build reads CITATION.cff (How to cite)
+        if (ROOT / name).exists():
+            shutil.copy(ROOT / name, target / name)
     return target
 
 

@@ -52,8 +52,9 @@ def run(*args, env, check=True, timeout=120):
 def sixth(tmp_path_factory):
     root = tmp_path_factory.mktemp("sixth")
     shutil.copytree(ROOT / "book", root / "book", ignore=shutil.ignore_patterns("_generated"))
-    for name in ("_config.yml", "_toc.yml"):
-        shutil.copy(ROOT / name, root / name)
+    for name in ("_config.yml", "_toc.yml", "CITATION.cff"):  # the build reads CITATION.cff (How to cite)
+        if (ROOT / name).exists():
+            shutil.copy(ROOT / name, root / name)
     shutil.copytree(ROOT / "data", root / "data")
     data = root / "data"
     env = {**os.environ, "CJREPORT_DATA": str(data)}
