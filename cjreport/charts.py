@@ -105,7 +105,6 @@ class Figure:
         data, metadata = bundle if isinstance(bundle, tuple) else (bundle, {})
         return {**data, "text/plain": f"Chart: {self.alt_text}"}, metadata
 
-
     def jupyter_chart(self) -> alt.TopLevelMixin:
         """The book's screen spec as an Altair chart with a fixed width: a widget's box in JupyterLab is only
         as wide as its content, so a chart sized to its container would shrink to nothing."""
