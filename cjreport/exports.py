@@ -373,10 +373,10 @@ def colophon(evidence: Evidence | None = None, root: Path = ROOT) -> Markdown:
     rows = [["Commit", f"`{commit(root)}`"], ["Build date", escape(build_date())]]
     rows += [[escape(name), f"`{metadata.version(name)}`"] for name in VERSIONED]
     table = list_table(["Item", "Value"], rows, caption="How this edition was built", name="table-colophon", widths=[30, 70])
-    sums = list_table(["Source", "File", "SHA-256"],
-                      [[escape(sid), f"`{s.file}`", f"`{s.sha256}`"] for sid, s in ev.sources.items()],
-                      caption="The source texts, by checksum", name="table-colophon-sources", widths=[10, 30, 60])
-    return Markdown(table.text + "\n" + sums.text)
+    # In the form of texts/SHA256SUMS, so `sha256sum -c` reads it; a code block also wraps in the PDF, where
+    # a 64-digit checksum in a table cell cannot.
+    sums = "\n".join(f"{s.sha256}  {s.file}" for s in ev.sources.values())
+    return Markdown(table.text + f"\nThe source texts by SHA-256 checksum, one line per source ({escape(', '.join(f'{sid}: {s.short_name}' for sid, s in ev.sources.items()))}):\n\n```text\n{sums}\n```\n")
 
 
 # --- the catalogue and the writer -----------------------------------------------------------------------
