@@ -453,9 +453,13 @@ def _chart_files(evidence: Evidence) -> dict[str, bytes]:
 
 def clean_notebook(raw: str) -> str:
     """An executed notebook as readers get it: outputs kept; the widget state (random model ids, and useless
-    without a kernel) dropped, so two builds give the same file."""
+    without a kernel) dropped and the cell ids (random, drawn by jupytext) numbered, so two builds give the
+    same file."""
     nb = json.loads(raw)
     nb.get("metadata", {}).pop("widgets", None)
+    for number, cell in enumerate(nb.get("cells", []), 1):
+        if "id" in cell:
+            cell["id"] = f"cell-{number}"
     for cell in nb.get("cells", []):
         for output in cell.get("outputs", []):
             output.get("data", {}).pop("application/vnd.jupyter.widget-view+json", None)
