@@ -483,9 +483,10 @@ def write_downloads(target: Path, notebooks: dict[str, Path], evidence: Evidence
     (target / "annotations" / "quotations.jsonld").write_text(
         json.dumps(web_annotations(ev), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     (target / "qda" / QDPX_NAME).write_bytes(qdpx_bytes(ev))
-    shutil.copyfile(root / "CITATION.cff", target / "cite" / "CITATION.cff")
-    (target / "cite" / "citation.bib").write_text(bibtex(citation(root)), encoding="utf-8")
-    (target / "cite" / "citation.ris").write_text(ris(citation(root)), encoding="utf-8")
+    # CITATION.cff belongs to the repository the package is in (a copy of the book elsewhere may lack it)
+    shutil.copyfile(ROOT / "CITATION.cff", target / "cite" / "CITATION.cff")
+    (target / "cite" / "citation.bib").write_text(bibtex(citation()), encoding="utf-8")
+    (target / "cite" / "citation.ris").write_text(ris(citation()), encoding="utf-8")
     for source in ev.sources.values():
         shutil.copyfile(ev.data_dir / "texts" / source.file, target / "texts" / source.file)
     shutil.copyfile(ev.data_dir / "texts" / "SHA256SUMS", target / "texts" / "SHA256SUMS")
