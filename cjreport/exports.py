@@ -373,10 +373,10 @@ def colophon(evidence: Evidence | None = None, root: Path = ROOT) -> Markdown:
     rows = [["Commit", f"`{commit(root)}`"], ["Build date", escape(build_date())]]
     rows += [[escape(name), f"`{metadata.version(name)}`"] for name in VERSIONED]
     table = list_table(["Item", "Value"], rows, caption="How this edition was built", name="table-colophon", widths=[30, 70])
-    sums = list_table(["Source", "File", "SHA-256"],
-                      [[escape(sid), f"`{s.file}`", f"`{s.sha256}`"] for sid, s in ev.sources.items()],
-                      caption="The source texts, by checksum", name="table-colophon-sources", widths=[10, 30, 60])
-    return Markdown(table.text + "\n" + sums.text)
+    # In the form of texts/SHA256SUMS, so `sha256sum -c` reads it; a code block also wraps in the PDF, where
+    # a 64-digit checksum in a table cell cannot.
+    sums = "\n".join(f"{s.sha256}  {s.file}" for s in ev.sources.values())
+    return Markdown(table.text + f"\nThe source texts by SHA-256 checksum, one line per source ({escape(', '.join(f'{sid}: {s.short_name}' for sid, s in ev.sources.items()))}):\n\n```text\n{sums}\n```\n")
 
 
 # --- the catalogue and the writer -----------------------------------------------------------------------
@@ -453,9 +453,13 @@ def _chart_files(evidence: Evidence) -> dict[str, bytes]:
 
 def clean_notebook(raw: str) -> str:
     """An executed notebook as readers get it: outputs kept; the widget state (random model ids, and useless
-    without a kernel) dropped, so two builds give the same file."""
+    without a kernel) dropped and the cell ids (random, drawn by jupytext) numbered, so two builds give the
+    same file."""
     nb = json.loads(raw)
     nb.get("metadata", {}).pop("widgets", None)
+    for number, cell in enumerate(nb.get("cells", []), 1):
+        if "id" in cell:
+            cell["id"] = f"cell-{number}"
     for cell in nb.get("cells", []):
         for output in cell.get("outputs", []):
             output.get("data", {}).pop("application/vnd.jupyter.widget-view+json", None)
@@ -479,9 +483,10 @@ def write_downloads(target: Path, notebooks: dict[str, Path], evidence: Evidence
     (target / "annotations" / "quotations.jsonld").write_text(
         json.dumps(web_annotations(ev), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     (target / "qda" / QDPX_NAME).write_bytes(qdpx_bytes(ev))
-    shutil.copyfile(root / "CITATION.cff", target / "cite" / "CITATION.cff")
-    (target / "cite" / "citation.bib").write_text(bibtex(citation(root)), encoding="utf-8")
-    (target / "cite" / "citation.ris").write_text(ris(citation(root)), encoding="utf-8")
+    # CITATION.cff belongs to the repository the package is in (a copy of the book elsewhere may lack it)
+    shutil.copyfile(ROOT / "CITATION.cff", target / "cite" / "CITATION.cff")
+    (target / "cite" / "citation.bib").write_text(bibtex(citation()), encoding="utf-8")
+    (target / "cite" / "citation.ris").write_text(ris(citation()), encoding="utf-8")
     for source in ev.sources.values():
         shutil.copyfile(ev.data_dir / "texts" / source.file, target / "texts" / source.file)
     shutil.copyfile(ev.data_dir / "texts" / "SHA256SUMS", target / "texts" / "SHA256SUMS")

@@ -189,11 +189,11 @@ def _on_build_finished(app: Sphinx, exception: Exception | None) -> None:
         return
     from .build import PACKAGE_DIR
     from .evidence import data_dir, fingerprint, load
-    from .exports import write_downloads
+    from .exports import ROOT, write_downloads
 
     root, notebooks = Path(app.srcdir), _notebooks(app)
     digest = hashlib.sha256(fingerprint(data_dir()).encode())
-    inputs = [*sorted(PACKAGE_DIR.glob("*.py")), root / "CITATION.cff", root / "_toc.yml", *notebooks.values()]
+    inputs = [*sorted(PACKAGE_DIR.glob("*.py")), ROOT / "CITATION.cff", root / "_toc.yml", *notebooks.values()]
     for path in inputs:
         digest.update(str(path).encode() + b"\0" + path.read_bytes())
     key_file = Path(app.outdir).parent / "cjreport" / "downloads.key"
