@@ -453,8 +453,9 @@ def _chart_files(evidence: Evidence) -> dict[str, bytes]:
 
 def clean_notebook(raw: str) -> str:
     """An executed notebook as readers get it: outputs kept; the widget state (random model ids, and useless
-    without a kernel) dropped and the cell ids (random, drawn by jupytext) numbered, so two builds give the
-    same file."""
+    without a kernel) dropped, the cell ids (random, drawn by jupytext) numbered, and the charts' print form
+    (application/pdf, which vl-convert does not write byte for byte the same twice) dropped, so two builds give
+    the same file. The charts keep their HTML form and the chart downloads keep PNG and SVG."""
     nb = json.loads(raw)
     nb.get("metadata", {}).pop("widgets", None)
     for number, cell in enumerate(nb.get("cells", []), 1):
@@ -463,6 +464,7 @@ def clean_notebook(raw: str) -> str:
     for cell in nb.get("cells", []):
         for output in cell.get("outputs", []):
             output.get("data", {}).pop("application/vnd.jupyter.widget-view+json", None)
+            output.get("data", {}).pop("application/pdf", None)
     return json.dumps(nb, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
 
 
