@@ -36,6 +36,8 @@ def chapters(root: Path) -> list[Path]:
 
 
 def execute_all(root: Path) -> dict[str, float]:
+    # the chapters' book forms, as the book build runs them (cjreport/build.py sets the same variable)
+    os.environ["CJREPORT_TARGET"] = "book"
     times = {}
     for path in chapters(root):
         nb = jupytext.read(path)
@@ -79,7 +81,7 @@ def main() -> None:
     root.mkdir()
     for name in ("book", "data"):
         shutil.copytree(ROOT / name, root / name)
-    for name in ("_config.yml", "_toc.yml"):
+    for name in ("_config.yml", "_toc.yml", "CITATION.cff", "jupytext.toml"):
         shutil.copy(ROOT / name, root / name)
     out = scratch / "_build"
     rows: list[tuple[str, str, str, str]] = []

@@ -134,7 +134,7 @@ def _outputs(page) -> list[dict]:
         """() => Array.from(document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-output'))
               .map(o => ({mime: o.dataset.mimeType || '', text: TEXT(o),
                           error: o.dataset.mimeType === 'application/vnd.jupyter.stderr' || !!o.querySelector('.jp-RenderedText[data-mime-type="application/vnd.jupyter.stderr"]'),
-                          drawn: !!o.querySelector('.vega-embed > svg, .vega-embed > canvas'),
+                          drawn: !!o.querySelector('.vega-embed svg.marks, .vega-embed canvas.marks'),
                           width: (o.querySelector('.vega-embed svg, .vega-embed canvas') || {getBoundingClientRect: () => ({width: 0})})
                                  .getBoundingClientRect().width}))""".replace("TEXT", TEXT))
 
@@ -176,8 +176,8 @@ def _check_chapter(page, name: str) -> None:
     charts = _chart_cells(name)
     if charts:
         page.wait_for_function(
-            # the chart itself is the embed's own child (the actions menu holds an svg icon of its own)
-            """n => document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-output .vega-embed > :is(svg, canvas)').length >= n""",
+            # Vega's own drawing is the svg/canvas of class "marks" (the actions menu holds an svg icon of its own)
+            """n => document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-output .vega-embed :is(svg, canvas).marks').length >= n""",
             arg=charts, timeout=60000)
     outputs = _outputs(page)
     assert len(outputs) >= _displaying_cells(name), f"{name}: {len(outputs)} outputs shown"
