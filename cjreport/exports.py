@@ -24,7 +24,7 @@ from xml.etree import ElementTree as ET
 import pandas as pd
 import yaml
 
-from .evidence import Evidence, load
+from .evidence import Evidence, Segment, load
 from .markup import Markdown, escape, list_table
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -182,42 +182,9 @@ def _coding(parent: ET.Element, key: str, code_guid: str, user: str) -> None:
     _sub(coding, "CodeRef", targetGUID=code_guid)
 
 
-@dataclass(frozen=True)
-class Segment:
-    id: str
-    source: str
-    start: int
-    end: int
-    themes: tuple[str, ...]
-    questions: tuple[str, ...]
-    summary: str
-
-
 def segments(evidence: Evidence | None = None) -> list[Segment]:
-    """data/segments.yaml (every body paragraph with its themes and questions), if the data has it; the
-    ids, sources and spans are checked here, since the export is the one place that reads the file."""
-    from .dataio import read_yaml, require
-    from .errors import DataError
-
-    ev = _ev(evidence)
-    path = ev.data_dir / "segments.yaml"
-    if not path.exists():
-        return []
-    out = []
-    for record in read_yaml(path) or []:
-        sid = require(record, "id", path)
-        source = require(record, "source", path, item=sid)
-        start, end = require(record, "start", path, int, item=sid), require(record, "end", path, int, item=sid)
-        if source not in ev.sources or not 0 <= start < end <= len(ev.sources[source].text):
-            raise DataError(path, f"segment {sid} names an unknown source or lies outside its text", line=record.line, item=sid)
-        themes, questions = tuple(record.get("themes") or ()), tuple(record.get("questions") or ())
-        unknown = [t for t in themes if t not in {t.id for t in ev.codebook.themes}]
-        unknown += [q for q in questions if q not in ev.codebook.questions]
-        if unknown:
-            raise DataError(path, f"segment {sid}: unknown theme or question {unknown[0]!r}", line=record.line, item=sid)
-        summary = str(record.get("summary") or "") or f"Not analysed: {record.get('not_analysed') or ''}"
-        out.append(Segment(sid, source, start, end, themes, questions, summary))
-    return out
+    """Every body paragraph with its themes and questions (data/segments.yaml, read and checked by the loader)."""
+    return list(_ev(evidence).segments or [])
 
 
 def qde_project(evidence: Evidence | None = None) -> tuple[bytes, dict[str, str]]:
