@@ -7,6 +7,7 @@ the right number), so a tie or a new source changes the sentence instead of maki
 from __future__ import annotations
 
 from collections import Counter
+from types import SimpleNamespace
 
 from .evidence import Evidence
 from .present import number_word
@@ -61,3 +62,10 @@ def every_or_count(evidence: Evidence, ids: list[str]) -> str:
 def reader_comments(evidence: Evidence) -> list[str]:
     """Ids of the quotations from reader comments."""
     return [q.id for q in evidence.quotations.values() if q.voice == "commenter"]
+
+
+def cells_by_stance(evidence: Evidence) -> SimpleNamespace:
+    """How many coded cells take each stance, by stance id (`tally.supports`), every stance of the codebook
+    present, zero included."""
+    counted = Counter(code.stance for code in evidence.coding.values())
+    return SimpleNamespace(**{stance.id: counted[stance.id] for stance in evidence.codebook.stances})

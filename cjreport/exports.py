@@ -26,6 +26,7 @@ import yaml
 
 from .evidence import Evidence, Segment, load
 from .markup import Markdown, escape, list_table
+from .prose_values import fold_values_into_prose
 
 ROOT = Path(__file__).resolve().parent.parent
 DOWNLOADS = "downloads"  # directory of the HTML output that holds every download
@@ -418,12 +419,15 @@ def _chart_files(evidence: Evidence) -> dict[str, bytes]:
     return files
 
 
-def clean_notebook(raw: str) -> str:
+def clean_notebook(raw: str, prose: dict[str, str] | None = None) -> str:
     """An executed notebook as readers get it: outputs kept; the widget state (random model ids, and useless
     without a kernel) dropped, the cell ids (random, drawn by jupytext) numbered, and the charts' print form
     (application/pdf, which vl-convert does not write byte for byte the same twice) dropped, so two builds give
     the same file. The charts keep their HTML form and the chart downloads keep PNG and SVG."""
     nb = json.loads(raw)
+    # the prose's {eval} values (expression → text/plain, as the page showed them), where jupyterlab-myst
+    # shows them before anything is run
+    fold_values_into_prose(nb, prose or {})
     nb.get("metadata", {}).pop("widgets", None)
     for number, cell in enumerate(nb.get("cells", []), 1):
         if "id" in cell:
@@ -436,8 +440,9 @@ def clean_notebook(raw: str) -> str:
 
 
 def write_downloads(target: Path, notebooks: dict[str, Path], evidence: Evidence | None = None,
-                    root: Path = ROOT) -> list[Path]:
-    """Write every download below target; notebooks maps docname → executed .ipynb. Returns the files written."""
+                    root: Path = ROOT, prose: dict[str, dict[str, str]] | None = None) -> list[Path]:
+    """Write every download below target; notebooks maps docname → executed .ipynb, prose docname → the
+    values its {eval} roles showed. Returns the files written."""
     ev = _ev(evidence)
     if target.exists():
         shutil.rmtree(target)
@@ -462,7 +467,8 @@ def write_downloads(target: Path, notebooks: dict[str, Path], evidence: Evidence
     for rel, data in _chart_files(ev).items():
         (target / rel).write_bytes(data)
     for docname, path in notebooks.items():
-        (target / notebook_name(docname)).write_text(clean_notebook(path.read_text(encoding="utf-8")), encoding="utf-8")
+        text = clean_notebook(path.read_text(encoding="utf-8"), (prose or {}).get(docname))
+        (target / notebook_name(docname)).write_text(text, encoding="utf-8")
     return sorted(p for p in target.rglob("*") if p.is_file())
 
 

@@ -152,23 +152,38 @@ def sensitivity_table(evidence: Evidence) -> Markdown:
                       caption=caption, name="table-sensitivity", widths=[46, 30, 24], classes="cj-sensitivity cj-cards")
 
 
-def summary(evidence: Evidence) -> dict[str, str]:
-    """Numbers and names the synthesis and conclusion write in prose (glued, so they follow the data)."""
+@dataclass(frozen=True)
+class ProseSummary:
+    """Numbers and names the synthesis and conclusion write in prose ({eval}`summary.split`), so they follow
+    the data. Words, not numbers, where a sentence wants words."""
+
+    split: str  # questions on which sources that take a position of their own take different ones
+    questions: str  # contested questions in all
+    silent_each: str  # "every source is silent on some", or who addresses every question
+    most_silent: str  # the source (or sources, tied) leaving the most questions unaddressed
+    most_silent_verb: str  # "leaves" or "leave"
+    most_silent_count: str  # "five", or "five each" for a tie
+    findings: str  # findings tested for robustness
+    robust: str  # findings that hold in every variant
+
+
+def summary(evidence: Evidence) -> ProseSummary:
+    """The synthesis and conclusion's numbers and names (ProseSummary), computed from the book's coding."""
     book = variants(evidence)[0]
     silent, top = most_silent(book)
     split = split_questions(evidence, book)
     held, total = robust(evidence)
     short = [evidence.sources[s].short_name for s in silent]
     unsilent = [evidence.sources[s].short_name for s, n in silences(book).items() if n == 0]
-    return {
+    return ProseSummary(
         # digits for the pair, since one of them is above twelve and a sentence should not mix the two forms
-        "split": str(len(split)),
-        "questions": str(len(evidence.codebook.questions)),
-        "silent_each": ("every source is silent on some" if not unsilent else
-                        f"{names(unsilent)} {'addresses' if len(unsilent) == 1 else 'address'} every question"),
-        "most_silent": names(short),
-        "most_silent_verb": "leaves" if len(short) == 1 else "leave",
-        "most_silent_count": number_word(top) + (" each" if len(short) > 1 else ""),
-        "findings": number_word(total),
-        "robust": number_word(held),
-    }
+        split=str(len(split)),
+        questions=str(len(evidence.codebook.questions)),
+        silent_each=("every source is silent on some" if not unsilent else
+                     f"{names(unsilent)} {'addresses' if len(unsilent) == 1 else 'address'} every question"),
+        most_silent=names(short),
+        most_silent_verb="leaves" if len(short) == 1 else "leave",
+        most_silent_count=number_word(top) + (" each" if len(short) > 1 else ""),
+        findings=number_word(total),
+        robust=number_word(held),
+    )

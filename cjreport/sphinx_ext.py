@@ -6,12 +6,14 @@
 - a "Download PDF" link at the top of every page, and on every chapter a link to the chapter as an
   executed notebook;
 - the downloads (cjreport/exports.py) written into the HTML output when the build finishes;
+- the {eval} role of the chapters' prose (cjreport/prose_values.py);
 - the colophon directive, whose page is re-read on every build (commit and date are not in any source file).
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +28,7 @@ from sphinxcontrib.bibtex.style.referencing import BracketStyle
 from sphinxcontrib.bibtex.style.referencing.author_year import AuthorYearReferenceStyle
 
 from .exports import DOWNLOADS, notebook_name
+from .prose_values import shown_values
 
 
 def _round() -> BracketStyle:
@@ -151,8 +154,8 @@ def titled(title: str, n_sources: int) -> str:
 
 def _on_config_inited(app: Sphinx, config: Any) -> None:
     """Write the sources' BibTeX from data/ into this build's own directory, before sphinxcontrib-bibtex reads
-    its files, so a new source needs no hand-made entry and two builds never share the file; and take the
-    count of sources in the title from the data (`{{ n_sources }}` in a chapter, the HTML and PDF titles)."""
+    its files, so a new source needs no hand-made entry and two builds never share the file. (The titles'
+    count of sources: titled() here and in _on_env_before_read_docs; the introduction's heading computes its own.)"""
     from . import bib
     from .evidence import load
 
@@ -163,8 +166,6 @@ def _on_config_inited(app: Sphinx, config: Any) -> None:
     n = len(evidence.sources)
     config.project = titled(config.project, n)
     config.html_title = titled(config.html_title or config.project, n)
-    config.myst_substitutions = {**(getattr(config, "myst_substitutions", None) or {}),
-                                 "n_sources": count_words(n), "n_sources_capital": count_words(n).capitalize()}
 
 
 def _on_env_before_read_docs(app: Sphinx, env: Any, docnames: list[str]) -> None:
@@ -191,8 +192,8 @@ def _on_build_finished(app: Sphinx, exception: Exception | None) -> None:
     from .evidence import data_dir, fingerprint, load
     from .exports import ROOT, write_downloads
 
-    root, notebooks = Path(app.srcdir), _notebooks(app)
-    digest = hashlib.sha256(fingerprint(data_dir()).encode())
+    root, notebooks, prose = Path(app.srcdir), _notebooks(app), shown_values(app.env)
+    digest = hashlib.sha256(fingerprint(data_dir()).encode() + json.dumps(prose, sort_keys=True).encode())
     inputs = [*sorted(PACKAGE_DIR.glob("*.py")), ROOT / "CITATION.cff", root / "_toc.yml", *notebooks.values()]
     for path in inputs:
         digest.update(str(path).encode() + b"\0" + path.read_bytes())
@@ -200,7 +201,7 @@ def _on_build_finished(app: Sphinx, exception: Exception | None) -> None:
     target = Path(app.outdir) / DOWNLOADS
     if target.exists() and key_file.exists() and key_file.read_text() == digest.hexdigest():
         return
-    write_downloads(target, notebooks, load(), root)
+    write_downloads(target, notebooks, load(), root, prose)
     key_file.parent.mkdir(parents=True, exist_ok=True)
     key_file.write_text(digest.hexdigest())
 
@@ -360,6 +361,8 @@ def _transpose_for_print(app: Sphinx, doctree: Any, docname: str) -> None:
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
+    # {eval}`name` in the prose: the same role in the book and in JupyterLab (cjreport/prose_values.py)
+    app.setup_extension("cjreport.prose_values")
     app.add_directive("cj-colophon", ColophonDirective)
     app.connect("env-get-outdated", _always_reread_colophon)
     app.connect("build-finished", _on_build_finished)

@@ -16,7 +16,7 @@ from bs4 import BeautifulSoup
 from cjreport import charts, present
 from cjreport.markup import Markdown
 
-RAW_MYST = re.compile(r"\{(cite|ref|glue|term|numref|doc|list-table|only|raw|admonition)[}:]|```|:::|\{\.cj-|\]\{\.")
+RAW_MYST = re.compile(r"\{(cite|ref|glue|eval|term|numref|doc|list-table|only|raw|admonition)[}:]|```|:::|\{\.cj-|\]\{\.")
 
 
 def _objects(ev) -> list[tuple[str, object]]:

@@ -3,6 +3,7 @@ the chapters as notebooks, and the exports for other researchers (Web Annotation
 
 from __future__ import annotations
 
+import ast
 import csv
 import hashlib
 import importlib.util
@@ -24,7 +25,7 @@ import yaml
 from bs4 import BeautifulSoup
 from lxml import etree
 
-from cjreport import exports, findings, load
+from cjreport import exports, findings, load, prose_values
 from cjreport.quotations import fold
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -106,13 +107,11 @@ def test_each_chart_as_png_svg_and_csv_of_the_same_chart(html_dir, evidence, nam
 # --- notebooks --------------------------------------------------------------------------------------------
 
 def _displays(source: str) -> bool:
-    import ast
-
     body = ast.parse(source).body
     if not body or not isinstance(body[-1], ast.Expr):
         return False
     call = body[-1].value
-    # glue(..., display=False) stores a value for the prose instead of displaying it
+    # a call given display=False stores a value instead of displaying it
     return not (isinstance(call, ast.Call) and any(k.arg == "display" for k in call.keywords))
 
 
@@ -139,6 +138,16 @@ def test_every_chapter_links_its_executed_notebook(html_dir):
                 assert cell.outputs, f"{target.name}: no output for {cell.source.splitlines()[-1]!r}"
         source = [c.source for c in jupytext.read(ROOT / f"{doc}.md", fmt="md:myst").cells if c.cell_type == "code"]
         assert [c.source for c in code] == source, f"{target.name} is not the chapter {doc}"
+        # The prose's {eval} values travel in the Markdown cells, where jupyterlab-myst shows them before a
+        # run; they are the values the book's page shows, in the same order.
+        shown = [span.get_text() for span in _soup(page).select("article .pasted-text")]
+        stored = []
+        for cell in (c for c in nb.cells if c.cell_type == "markdown"):
+            names = list(dict.fromkeys(prose_values.expressions(cell.source)))
+            values = {e["expression"]: e["result"]["data"]["text/plain"] for e in cell.metadata.get("user_expressions", [])}
+            assert list(values) == names, f"{target.name}: stored values {list(values)} for the expressions {names}"
+            stored += [ast.literal_eval(values[n]) for n in prose_values.expressions(cell.source)]
+        assert [str(v) for v in stored] == shown, f"{target.name}: the notebook's values differ from the page's"
         assert "widgets" not in nb.metadata, "widget state (random ids) must not reach the download"
 
 

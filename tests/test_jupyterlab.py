@@ -9,6 +9,7 @@ cell, and a save that leaves the chapter byte-identical. In methods, the explore
 
 from __future__ import annotations
 
+import ast
 import os
 import re
 import shlex
@@ -21,15 +22,18 @@ from pathlib import Path
 
 import jupytext
 import pytest
+from bs4 import BeautifulSoup
 
+from cjreport import prose_values
 from tests.browser import ARGS, CHROMIUM
+from tests.conftest import HTML
 from tests.test_notebooks import NOTEBOOKS, ROOT
 
 pytestmark = pytest.mark.browser
 
 TOKEN = "cjreport-test"
 # What a rendered output must never show: MyST roles and directives, code fences, colon fences.
-RAW_MYST = re.compile(r"\{(cite|ref|glue|term|numref|doc|list-table|only|raw|admonition)[}:]|```|:::|\{\.cj-")
+RAW_MYST = re.compile(r"\{(cite|ref|glue|eval|term|numref|doc|list-table|only|raw|admonition)[}:]|```|:::|\{\.cj-|\{\{")
 
 
 def _lab_flags() -> list[str]:
@@ -53,6 +57,8 @@ def lab(tmp_path_factory):
     shutil.copytree(ROOT / "book", work / "book", ignore=shutil.ignore_patterns("_generated"))
     shutil.copytree(ROOT / "scripts" / "jupyterlab", work / "scripts" / "jupyterlab")
     shutil.copyfile(ROOT / "jupytext.toml", work / "jupytext.toml")
+    # a chapter as the book's downloads page gives it (executed, the prose's values stored in its cells)
+    shutil.copytree(HTML / "downloads" / "notebooks", work / "downloaded")
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if k != "CJREPORT_TARGET"}
     env.update(PYTHONPATH=str(ROOT), JUPYTERLAB_SETTINGS_DIR=str(work / "settings"),
@@ -188,19 +194,92 @@ def _check_chapter(page, name: str) -> None:
     assert len(drawn) == charts, f"{name}: {len(drawn)} of {charts} charts drawn"
     narrow = [round(o["width"]) for o in drawn if o["width"] < 500]
     assert not narrow, f"{name}: charts drawn only {narrow} px wide"
-    # Prose: jupyterlab-myst renders the Markdown cells as MyST, so no role or directive shows as source
-    # (a {glue:text} shows its key: jupyterlab-myst does not know myst-nb's glue). Code blocks are left out:
-    # they show source by design, and jupyterlab-myst shows a Sphinx-only directive ({only}) as one.
+    # Prose: jupyterlab-myst renders the Markdown cells as MyST, so no role or directive shows as source.
+    # Code blocks are left out: they show source by design (and jupyterlab-myst would show a Sphinx-only
+    # directive, such as {only}, as one: see test_no_chapter_prose_uses_a_directive_jupyterlab_cannot_show).
     prose = page.evaluate("""() => Array.from(document.querySelectorAll(
         '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-MarkdownCell .jp-InputArea > :is(.myst, .jp-RenderedMarkdown)'))
         .map(TEXT).join('\\n')""".replace("TEXT", TEXT.replace("'style, script'", "'style, script, pre'")))
     assert prose.strip(), f"{name}: no prose rendered"
     raw = RAW_MYST.search(prose)
     assert not raw, f"{name}: MyST source in the prose: {prose[max(0, raw.start() - 80):raw.end() + 80]!r}"
-    if os.environ.get("CJREPORT_LAB_SHOTS"):  # to look at what the reader sees
-        page.screenshot(path=str(Path(os.environ["CJREPORT_LAB_SHOTS"]) / f"{name}.png"), full_page=False)
+    _check_prose_values(page, name)
+    if os.environ.get("CJREPORT_LAB_SHOTS"):  # to look at what the reader sees: the notebook, screen by screen
+        _screenshots(page, Path(os.environ["CJREPORT_LAB_SHOTS"]), name)
     if name == "methods":
         _check_explorer(page)
+
+
+def _screenshots(page, folder: Path, name: str, most: int = 12) -> None:
+    scroller = ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-WindowedPanel-outer"
+    page.evaluate("s => document.querySelector(s).scrollTo(0, 0)", scroller)
+    for n in range(most):
+        page.wait_for_timeout(300)
+        page.screenshot(path=str(folder / f"{name}-{n:02d}.png"))
+        at_end = page.evaluate("""s => { const e = document.querySelector(s); const before = e.scrollTop;
+                                         e.scrollBy(0, e.clientHeight - 80); return e.scrollTop === before; }""", scroller)
+        if at_end:
+            break
+
+
+def _check_prose_values(page, name: str) -> None:
+    """The prose's {eval} values: jupyterlab-myst evaluates each expression in the kernel when its Markdown cell
+    runs and shows the value in the sentence. They must be the values the book's page shows, in the same order,
+    and no sentence may show an expression in place of its value."""
+    source = (ROOT / "book" / f"{name}.md").read_text(encoding="utf-8")
+    wanted = [expr for expr, _ in prose_values.chapter_expressions(source)]
+    if not wanted:
+        return
+    # Run All runs the Markdown cells too; the last ones are evaluated after the last code cell has finished.
+    page.wait_for_function(
+        """() => { const cells = window.jupyterapp.shell.currentWidget.content.model.cells;
+                   for (let i = 0; i < cells.length; i++) { const c = cells.get(i);
+                     if (c.type === 'markdown' && c.sharedModel.getSource().includes('{eval}`')
+                         && !(c.getMetadata('user_expressions') || []).length) return false; }
+                   return true; }""", timeout=60000)
+    stored = page.evaluate(
+        """() => { const cells = window.jupyterapp.shell.currentWidget.content.model.cells; const out = [];
+                   for (let i = 0; i < cells.length; i++) { const c = cells.get(i);
+                     if (c.type === 'markdown') out.push([c.sharedModel.getSource(), c.getMetadata('user_expressions') || []]); }
+                   return out; }""")
+    shown = []
+    for text, results in stored:
+        by_expression = {r["expression"]: r["result"] for r in results}
+        for expr in prose_values.expressions(text):
+            result = by_expression.get(expr, {})
+            assert result.get("status") == "ok", f"{name}: {{eval}}`{expr}` gave {result}"
+            shown.append(str(ast.literal_eval(result["data"]["text/plain"])))
+    book = BeautifulSoup((HTML / "book" / f"{name}.html").read_text(encoding="utf-8"), "html.parser")
+    assert shown == [span.get_text() for span in book.select("article .pasted-text")], \
+        f"{name}: JupyterLab's values differ from the book's"
+    # Without a value, jupyterlab-myst shows the expression itself as code.
+    codes = page.evaluate("""() => Array.from(document.querySelectorAll(
+        '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-MarkdownCell .jp-InputArea code')).map(c => c.textContent)""")
+    assert not set(codes) & set(wanted), f"{name}: expressions shown instead of values: {set(codes) & set(wanted)}"
+
+
+@pytest.mark.parametrize("chapter", ["conclusion", "methods"])
+def test_a_downloaded_chapter_reads_whole_before_it_runs(lab, chapter):
+    """The executed notebook from the book's downloads page, opened and not run: its sentences show the values
+    the book shows (jupyterlab-myst reads them from the cells), not the expressions."""
+    page = lab["page"]
+    source = (ROOT / "book" / f"{chapter}.md").read_text(encoding="utf-8")
+    wanted = {expr for expr, _ in prose_values.chapter_expressions(source)}
+    try:
+        page.evaluate("p => window.jupyterapp.commands.execute('docmanager:open', {path: p})", f"downloaded/{chapter}.ipynb")
+        page.locator(".jp-NotebookPanel:visible .jp-MarkdownCell").first.wait_for(timeout=60000)
+        page.wait_for_timeout(1500)  # jupyterlab-myst renders the Markdown cells after the panel shows
+        prose = page.evaluate("""() => Array.from(document.querySelectorAll(
+            '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-MarkdownCell .jp-InputArea')).map(e => e.textContent).join(' ')""")
+        codes = page.evaluate("""() => Array.from(document.querySelectorAll(
+            '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-MarkdownCell .jp-InputArea code')).map(c => c.textContent)""")
+        assert not set(codes) & wanted, f"{chapter}: expressions shown instead of values: {set(codes) & wanted}"
+        book = BeautifulSoup((HTML / "book" / f"{chapter}.html").read_text(encoding="utf-8"), "html.parser")
+        values = [span.get_text() for span in book.select("article .pasted-text")]
+        missing = [v for v in values if v not in prose]
+        assert values and not missing, f"{chapter}: values the book shows and the downloaded notebook does not: {missing}"
+    finally:
+        _close(page)
 
 
 def _check_explorer(page) -> None:

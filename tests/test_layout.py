@@ -120,7 +120,7 @@ def test_no_internal_id_or_myst_syntax_reaches_the_reader(html_dir, evidence):
     ids = {*evidence.sources, *evidence.quotations, *evidence.codebook.questions,
            *(t.id for t in evidence.codebook.themes), *(e.id for e in evidence.events)}
     id_in_parens = re.compile(r"\((" + "|".join(map(re.escape, sorted(ids, key=len, reverse=True))) + r")\)")
-    myst = re.compile(r"\{(cite|ref|glue|numref|doc|term)[:a-z]*\}`|^:::|```\{|\{\.cj-", re.M)
+    myst = re.compile(r"\{(cite|ref|glue|eval|numref|doc|term)[:a-z]*\}`|^:::|```\{|\{\.cj-", re.M)
     problems = []
     with serve(html_dir) as base, offline_browser(base) as open_page:
         for path in pages(html_dir):

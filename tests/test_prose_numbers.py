@@ -1,9 +1,9 @@
 """Numbers and comparisons in the chapters' prose come from the data.
 
-Every {glue:text} role in a chapter's prose is matched, in order, with the text the built HTML shows in its
+Every {eval} role in a chapter's prose is matched, in order, with the text the built HTML shows in its
 place, and that text is compared with a value this test recomputes from the files in data/ by its own
-route (csv and yaml, and the krippendorff library directly), not through the package's functions. A glue
-name in the prose that this test does not know fails too, so a new number cannot escape the check.
+route (csv and yaml, and the krippendorff library directly), not through the package's functions. A name
+in the prose that this test does not know fails too, so a new number cannot escape the check.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from cjreport import sensitivity as se
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
 WORDS = "zero one two three four five six seven eight nine ten eleven twelve".split()
-GLUE = re.compile(r"\{glue:text\}`([A-Za-z0-9_]+)`")
+EVAL = re.compile(r"\{eval\}`([A-Za-z0-9_.]+)`")
 
 
 def word(n: int) -> str:
@@ -63,7 +63,7 @@ def _bootstrap(codes: list[tuple[int, int]], values: int, level: str) -> str:
 
 
 def expected() -> dict[str, str]:
-    """Every glued value, recomputed from data/."""
+    """Every value the prose shows, recomputed from data/."""
     sources = _yaml("sources.yaml")
     short = {str(s["id"]): s["short_name"] for s in sources}
     ids = list(short)
@@ -108,7 +108,7 @@ def expected() -> dict[str, str]:
     values = {
         # intro
         "n_quotes": len(quotes), "n_sources": len(ids), "n_questions": len(questions), "n_themes": len(themes),
-        "n_cells": len(final),
+        "n_cells": len(final), "sources_in_words": word(len(ids)),
         # sources
         "n_texts": word(len(ids)).capitalize(), "first_year": years[0], "last_year": years[-1],
         # methods
@@ -119,13 +119,12 @@ def expected() -> dict[str, str]:
         "m_kept_first": sum(r["final"] == r["first"] for r in adjudication),
         "m_kept_second": sum(r["final"] == r["second"] for r in adjudication),
         # synthesis
-        **{f"tally_{s}": tally[s] for s in scale}, "s_findings": word(total), "s_robust": word(held),
+        **{f"tally.{s}": tally[s] for s in scale}, "summary.findings": word(total), "summary.robust": word(held),
         # conclusion
-        "c_split": split, "c_questions": len(questions), "c_most_silent": _join(most),
-        "c_most_silent_verb": "leaves" if len(most) == 1 else "leave",
-        "c_most_silent_count": word(top) + (" each" if len(most) > 1 else ""),
-        "c_silent_each": "every source is silent on some" if min(silent.values()) > 0 else None,
-        "c_findings": word(total), "c_robust": word(held),
+        "summary.split": split, "summary.questions": len(questions), "summary.most_silent": _join(most),
+        "summary.most_silent_verb": "leaves" if len(most) == 1 else "leave",
+        "summary.most_silent_count": word(top) + (" each" if len(most) > 1 else ""),
+        "summary.silent_each": "every source is silent on some" if min(silent.values()) > 0 else None,
         # theme chapters
         "b_all_but": f"All the sources but {_join(buildup_silent)}, who {'does' if len(buildup_silent) == 1 else 'do'} not discuss it,"
         if buildup_silent else "All the sources",
@@ -139,31 +138,31 @@ def expected() -> dict[str, str]:
     return {k: str(v) for k, v in values.items() if v is not None}
 
 
-def prose_glue(path: Path) -> list[str]:
-    """Glue names used in a chapter's Markdown cells, in reading order."""
+def prose_values(path: Path) -> list[str]:
+    """{eval} expressions in a chapter's Markdown cells, in reading order."""
     notebook = jupytext.read(path, fmt="md:myst")
-    return [m for cell in notebook.cells if cell.cell_type == "markdown" for m in GLUE.findall(cell.source)]
+    return [m for cell in notebook.cells if cell.cell_type == "markdown" for m in EVAL.findall(cell.source)]
 
 
-CHAPTERS = [p for p in sorted((ROOT / "book").glob("*.md")) if GLUE.search(p.read_text(encoding="utf-8"))]
+CHAPTERS = [p for p in sorted((ROOT / "book").glob("*.md")) if EVAL.search(p.read_text(encoding="utf-8"))]
 
 
 @pytest.mark.parametrize("path", CHAPTERS, ids=[p.stem for p in CHAPTERS])
-def test_glued_numbers_equal_a_recomputation(path, html_dir):
-    names = prose_glue(path)
+def test_prose_values_equal_a_recomputation(path, html_dir):
+    names = prose_values(path)
     soup = BeautifulSoup((html_dir / "book" / f"{path.stem}.html").read_text(encoding="utf-8"), "html.parser")
     shown = [span.get_text() for span in soup.select("article .pasted-text")]
-    assert len(shown) == len(names), f"{path.name}: {len(names)} glue roles in the prose, {len(shown)} pasted in the HTML"
+    assert len(shown) == len(names), f"{path.name}: {len(names)} {{eval}} roles in the prose, {len(shown)} shown in the HTML"
     want = expected()
     unknown = [n for n in names if n not in want]
-    assert not unknown, f"{path.name}: glued values this test does not recompute: {unknown}"
+    assert not unknown, f"{path.name}: values this test does not recompute: {unknown}"
     wrong = [(n, got, want[n]) for n, got in zip(names, shown) if got != want[n]]
     assert not wrong, f"{path.name}: (name, shown, recomputed): {wrong}"
 
 
 def test_the_known_tie_is_worded_as_a_tie(data_copy):
     """Two more of Kurbanov’s cells made not addressed tie him with Tanaka: the conclusion must name both."""
-    assert se.summary(load(data_copy))["most_silent"] == "Tanaka"
+    assert se.summary(load(data_copy)).most_silent == "Tanaka"
     cells = {("alliance-containment", "004"), ("territory-pressure", "004")}
     for name, column in (("coding.csv", "quotations"), ("coding-second.csv", "evidence")):
         rows = list(csv.DictReader(io.StringIO((data_copy / name).read_text(encoding="utf-8"), newline="")))
@@ -175,9 +174,9 @@ def test_the_known_tie_is_worded_as_a_tie(data_copy):
             writer.writeheader()
             writer.writerows(rows)
     after = se.summary(load(data_copy))
-    assert after["most_silent"] == "Tanaka and Kurbanov"
-    assert after["most_silent_verb"] == "leave"
-    assert after["most_silent_count"].endswith(" each")
+    assert after.most_silent == "Tanaka and Kurbanov"
+    assert after.most_silent_verb == "leave"
+    assert after.most_silent_count.endswith(" each")
 
 
 def test_the_most_silent_finding_follows_the_flipped_cells(evidence):

@@ -131,7 +131,7 @@ def test_sixth_source_in_every_table_chart_index_and_appendix(sixth):
 def test_title_counts_the_sources(sixth):
     root, data, out, sid, record, _ = sixth
     intro = _page(out, "intro")
-    assert intro.find("h1").get_text(" ").startswith("China–Japan security relations in six sources")
+    assert intro.find("h1").get_text().startswith("China–Japan security relations in six sources")
     assert "six sources" in intro.find("title").get_text()
 
 
