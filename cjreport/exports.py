@@ -421,7 +421,7 @@ def _chart_files(evidence: Evidence) -> dict[str, bytes]:
 
 def clean_notebook(raw: str, prose: dict[str, str] | None = None) -> str:
     """An executed notebook as readers get it: outputs kept; the widget state (random model ids, and useless
-    without a kernel) dropped, the cell ids (random, drawn by jupytext) numbered, and the charts' print form
+    without a kernel) dropped, the cell ids (random, drawn by jupytext) and execution counts numbered, and the charts' print form
     (application/pdf, which vl-convert does not write byte for byte the same twice) dropped, so two builds give
     the same file. The charts keep their HTML form and the chart downloads keep PNG and SVG."""
     nb = json.loads(raw)
@@ -432,6 +432,14 @@ def clean_notebook(raw: str, prose: dict[str, str] | None = None) -> str:
     for number, cell in enumerate(nb.get("cells", []), 1):
         if "id" in cell:
             cell["id"] = f"cell-{number}"
+    # Execution counts as one run from the top gives them: a chapter the build took from its execution cache
+    # comes without them, and a download must not depend on whether the cache held the chapter.
+    code = [cell for cell in nb.get("cells", []) if cell.get("cell_type") == "code"]
+    for count, cell in enumerate(code, 1):
+        cell["execution_count"] = count
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "execute_result":
+                output["execution_count"] = count
     for cell in nb.get("cells", []):
         for output in cell.get("outputs", []):
             output.get("data", {}).pop("application/vnd.jupyter.widget-view+json", None)

@@ -332,3 +332,21 @@ def test_qdpx_schema_check_sees_a_broken_project(evidence):
 def test_exports_are_reproducible(evidence):
     assert exports.qdpx_bytes(evidence) == exports.qdpx_bytes(evidence)
     assert exports.web_annotations(evidence) == exports.web_annotations(evidence)
+
+
+def test_a_cached_chapter_downloads_as_an_executed_one():
+    """The build takes an unchanged chapter from its execution cache, whose notebook has no execution counts;
+    the download must be the same file either way."""
+    executed = {"cells": [
+        {"cell_type": "markdown", "id": "a", "metadata": {}, "source": "Text"},
+        {"cell_type": "code", "id": "b", "metadata": {}, "source": "x = 1", "execution_count": 1, "outputs": []},
+        {"cell_type": "code", "id": "c", "metadata": {}, "source": "x", "execution_count": 2, "outputs": [
+            {"output_type": "execute_result", "execution_count": 2, "data": {"text/plain": "1"}, "metadata": {}}]},
+    ], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    cached = json.loads(json.dumps(executed))
+    for cell in cached["cells"][1:]:
+        cell["execution_count"] = None
+        for output in cell["outputs"]:
+            output["execution_count"] = None
+    assert exports.clean_notebook(json.dumps(cached)) == exports.clean_notebook(json.dumps(executed))
+    assert json.loads(exports.clean_notebook(json.dumps(cached)))["cells"][2]["outputs"][0]["execution_count"] == 2
