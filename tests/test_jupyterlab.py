@@ -205,9 +205,9 @@ def _check_chapter(page, name: str) -> None:
     assert prose.strip(), f"{name}: no prose rendered"
     raw = RAW_PROSE.search(prose)
     assert not raw, f"{name}: MyST source in the prose: {prose[max(0, raw.start() - 80):raw.end() + 80]!r}"
-    _check_prose_values(page, name)
     if os.environ.get("CJREPORT_LAB_SHOTS"):  # to look at what the reader sees: the notebook, screen by screen
         _screenshots(page, Path(os.environ["CJREPORT_LAB_SHOTS"]), name)
+    _check_prose_values(page, name)
     if name == "methods":
         _check_explorer(page)
 
@@ -249,7 +249,7 @@ def _check_prose_values(page, name: str) -> None:
         by_expression = {r["expression"]: r["result"] for r in results}
         for expr in prose_values.expressions(text):
             result = by_expression.get(expr, {})
-            assert result.get("status") == "ok", f"{name}: {{eval}}`{expr}` gave {result}"
+            assert result.get("status") == "ok", f"{name}: {{eval}}`{expr}` gave {result} in {results} for {text[:200]!r}"
             shown.append(str(ast.literal_eval(result["data"]["text/plain"])))
     book = BeautifulSoup((HTML / "book" / f"{name}.html").read_text(encoding="utf-8"), "html.parser")
     assert shown == [span.get_text() for span in book.select("article .pasted-text")], \
