@@ -447,10 +447,10 @@ def clean_notebook(raw: str, prose: dict[str, str] | None = None) -> str:
     return json.dumps(nb, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
 
 
-def write_downloads(target: Path, notebooks: dict[str, Path], evidence: Evidence | None = None,
+def write_downloads(target: Path, notebooks: dict[str, str], evidence: Evidence | None = None,
                     root: Path = ROOT, prose: dict[str, dict[str, str]] | None = None) -> list[Path]:
-    """Write every download below target; notebooks maps docname → executed .ipynb, prose docname → the
-    values its {eval} roles showed. Returns the files written."""
+    """Write every download below target; notebooks maps docname → the executed chapter (nbformat JSON), prose
+    docname → the values its {eval} roles showed. Returns the files written."""
     ev = _ev(evidence)
     if target.exists():
         shutil.rmtree(target)
@@ -474,8 +474,8 @@ def write_downloads(target: Path, notebooks: dict[str, Path], evidence: Evidence
     shutil.copyfile(ev.data_dir / "texts" / "SHA256SUMS", target / "texts" / "SHA256SUMS")
     for rel, data in _chart_files(ev).items():
         (target / rel).write_bytes(data)
-    for docname, path in notebooks.items():
-        text = clean_notebook(path.read_text(encoding="utf-8"), (prose or {}).get(docname))
+    for docname, executed in notebooks.items():
+        text = clean_notebook(executed, (prose or {}).get(docname))
         (target / notebook_name(docname)).write_text(text, encoding="utf-8")
     return sorted(p for p in target.rglob("*") if p.is_file())
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import nbformat
 import sphinxcontrib.bibtex.plugin
 from docutils import nodes
 from docutils.statemachine import StringList
@@ -177,10 +178,30 @@ def _on_env_before_read_docs(app: Sphinx, env: Any, docnames: list[str]) -> None
 
 
 def _notebooks(app: Sphinx) -> dict[str, Path]:
-    """Executed notebooks of this build's pages: myst-nb writes them beside the output directory."""
+    """This build's notebook pages: myst-nb writes each beside the output directory (jupyter_execute/)."""
     executed = Path(app.outdir).parent / "jupyter_execute"
     found = {doc: executed / f"{doc}.ipynb" for doc in sorted(app.env.found_docs)}
     return {doc: path for doc, path in found.items() if path.exists()}
+
+
+def _executed(app: Sphinx, docname: str, written: Path) -> str:
+    """A chapter as executed, nbformat JSON. myst-nb writes jupyter_execute/<doc>.ipynb from the notebook it
+    read, so a chapter it took from the execution cache is written there without a single output; the cache
+    holds the executed chapter, matched on the text the build read (the prose's values cell included)."""
+    from jupyter_cache import get_cache
+    from myst_nb.core.read import read_myst_markdown_notebook
+
+    from .prose_values import with_values_cell
+
+    folder = app.config.nb_execution_cache_path or str(Path(app.outdir).parent / ".jupyter_cache")
+    if app.config.nb_execution_mode != "cache" or not Path(folder).exists():
+        return written.read_text(encoding="utf-8")
+    text, _ = with_values_cell((Path(app.srcdir) / f"{docname}.md").read_text(encoding="utf-8"))
+    try:
+        _, notebook = get_cache(folder).merge_match_into_notebook(read_myst_markdown_notebook(text))
+    except KeyError:
+        raise RuntimeError(f"{docname}.md: not in the execution cache ({folder}); run `make book` again") from None
+    return nbformat.writes(notebook)
 
 
 def _on_build_finished(app: Sphinx, exception: Exception | None) -> None:
@@ -192,10 +213,10 @@ def _on_build_finished(app: Sphinx, exception: Exception | None) -> None:
     from .evidence import data_dir, fingerprint, load
     from .exports import ROOT, write_downloads
 
-    root, notebooks, prose = Path(app.srcdir), _notebooks(app), shown_values(app.env)
-    digest = hashlib.sha256(fingerprint(data_dir()).encode() + json.dumps(prose, sort_keys=True).encode())
-    inputs = [*sorted(PACKAGE_DIR.glob("*.py")), ROOT / "CITATION.cff", root / "_toc.yml", *notebooks.values()]
-    for path in inputs:
+    root, prose = Path(app.srcdir), shown_values(app.env)
+    notebooks = {doc: _executed(app, doc, path) for doc, path in _notebooks(app).items()}
+    digest = hashlib.sha256(fingerprint(data_dir()).encode() + json.dumps([prose, notebooks], sort_keys=True).encode())
+    for path in [*sorted(PACKAGE_DIR.glob("*.py")), ROOT / "CITATION.cff", root / "_toc.yml"]:
         digest.update(str(path).encode() + b"\0" + path.read_bytes())
     key_file = Path(app.outdir).parent / "cjreport" / "downloads.key"
     target = Path(app.outdir) / DOWNLOADS
