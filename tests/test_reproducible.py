@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -26,6 +27,17 @@ def test_second_clean_build_is_identical(html_dir, tmp_path):
     specs = lambda root: [json.loads(s.string) for p in sorted((root / "book").glob("*.html"))
                           for s in BeautifulSoup(p.read_text(encoding="utf-8"), "html.parser").select("script.cj-chart-spec")]
     assert specs(html_dir) == specs(out / "html") and len(specs(html_dir)) >= 5
+    # Again, with every chapter taken from the execution cache: Sphinx's environment and the downloads' key are
+    # dropped, so every page is read again and every download written again, with no chapter executed.
+    built = out / "work" / "_build"
+    shutil.rmtree(built / ".doctrees")
+    (built / "cjreport" / "downloads.key").unlink()
+    result = subprocess.run([sys.executable, "-m", "cjreport.build", "--root", str(ROOT), "--out", str(out)],
+                            capture_output=True, text=True, timeout=1800, env=dict(os.environ))
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    log = result.stdout + result.stderr
+    assert "Executing notebook" not in log and "Using cached notebook" in log
+    assert differing_files(html_dir, built / "html") == [], "a rebuild from the execution cache differs"
 
 
 def test_comparison_sees_a_difference(tmp_path):
