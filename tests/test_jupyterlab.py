@@ -232,13 +232,17 @@ def _check_prose_values(page, name: str) -> None:
     wanted = [expr for expr, _ in prose_values.chapter_expressions(source)]
     if not wanted:
         return
-    # Run All runs the Markdown cells too; the last ones are evaluated after the last code cell has finished.
-    page.wait_for_function(
-        """() => { const cells = window.jupyterapp.shell.currentWidget.content.model.cells;
+    # Run All runs the Markdown cells too: jupyterlab-myst parses each and asks the kernel for its values after
+    # the cell has run, so the last answers can come well after the last code cell (slower on a loaded machine).
+    waiting = """() => { const cells = window.jupyterapp.shell.currentWidget.content.model.cells; const left = [];
                    for (let i = 0; i < cells.length; i++) { const c = cells.get(i);
                      if (c.type === 'markdown' && c.sharedModel.getSource().includes('{eval}`')
-                         && !(c.getMetadata('user_expressions') || []).length) return false; }
-                   return true; }""", timeout=60000)
+                         && !(c.getMetadata('user_expressions') || []).length) left.push(i); }
+                   return left; }"""
+    try:
+        page.wait_for_function(f"() => ({waiting})().length === 0", timeout=150000)
+    except Exception:  # say which cells never got their values
+        pytest.fail(f"{name}: Markdown cells without their {{eval}} values after Run All: {page.evaluate(waiting)}")
     stored = page.evaluate(
         """() => { const cells = window.jupyterapp.shell.currentWidget.content.model.cells; const out = [];
                    for (let i = 0; i < cells.length; i++) { const c = cells.get(i);
