@@ -360,7 +360,11 @@ def toc_docnames(root: Path = ROOT) -> list[str]:
 
 def is_notebook(docname: str, root: Path = ROOT) -> bool:
     """A page is a notebook (and executed by the build) when its front matter names a kernel."""
-    text = (root / f"{docname}.md").read_text(encoding="utf-8")
+    return names_kernel((root / f"{docname}.md").read_text(encoding="utf-8"))
+
+
+def names_kernel(text: str) -> bool:
+    """Whether a page's text opens with front matter that names a kernel."""
     if not text.startswith("---\n"):
         return False
     front = yaml.safe_load(text[4 : text.index("\n---", 4)]) or {}
@@ -448,9 +452,9 @@ def clean_notebook(raw: str, prose: dict[str, str] | None = None) -> str:
 
 
 def write_downloads(target: Path, notebooks: dict[str, str], evidence: Evidence | None = None,
-                    root: Path = ROOT, prose: dict[str, dict[str, str]] | None = None) -> list[Path]:
-    """Write every download below target; notebooks maps docname → the executed chapter (nbformat JSON), prose
-    docname → the values its {eval} roles showed. Returns the files written."""
+                    root: Path = ROOT) -> list[Path]:
+    """Write every download below target; notebooks maps docname → the executed chapter as readers get it
+    (clean_notebook's text). Returns the files written."""
     ev = _ev(evidence)
     if target.exists():
         shutil.rmtree(target)
@@ -474,8 +478,7 @@ def write_downloads(target: Path, notebooks: dict[str, str], evidence: Evidence 
     shutil.copyfile(ev.data_dir / "texts" / "SHA256SUMS", target / "texts" / "SHA256SUMS")
     for rel, data in _chart_files(ev).items():
         (target / rel).write_bytes(data)
-    for docname, executed in notebooks.items():
-        text = clean_notebook(executed, (prose or {}).get(docname))
+    for docname, text in notebooks.items():
         (target / notebook_name(docname)).write_text(text, encoding="utf-8")
     return sorted(p for p in target.rglob("*") if p.is_file())
 

@@ -48,11 +48,6 @@ def chapter_expressions(text: str) -> list[tuple[str, int]]:
     return found
 
 
-def is_chapter_notebook(text: str) -> bool:
-    """A page is a notebook when its front matter names a kernel (as cjreport.exports.is_notebook reads it)."""
-    return text.startswith("---\n") and "\nkernelspec:" in text[: text.find("\n---", 4) + 1]
-
-
 def values_cell(names: list[str]) -> str:
     """The hidden code cell that glues every expression of the prose, in MyST notebook form."""
     lines = ["from myst_nb import glue as _cjreport_glue"]
@@ -99,13 +94,15 @@ def shown_values(env: Any) -> dict[str, dict[str, str]]:
 def setup(app: Any) -> dict[str, Any]:
     """Sphinx: append the values cell to every chapter that uses {eval}, and read {eval} as glue:text."""
     from myst_nb.ext.glue.roles import PasteTextRole
+
+    from .exports import names_kernel
     from myst_nb.ext.glue.utils import retrieve_glue_data
     from sphinx.util import logging
 
     logger = logging.getLogger(__name__)
 
     def append_values(app: Any, docname: str, source: list[str]) -> None:
-        if not is_chapter_notebook(source[0]):
+        if not names_kernel(source[0]):
             return
         source[0], problems = with_values_cell(source[0])
         for line, problem in problems:

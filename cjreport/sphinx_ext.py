@@ -215,8 +215,8 @@ def _on_build_finished(app: Sphinx, exception: Exception | None) -> None:
 
     root, prose = Path(app.srcdir), shown_values(app.env)
     notebooks = {doc: _executed(app, doc, path) for doc, path in _notebooks(app).items()}
-    # the key is taken from the notebooks as they are written (clean_notebook numbers the cell ids, which
-    # myst-nb's reader draws at random), so an unchanged rebuild finds the same key and skips the charts
+    # the notebooks as readers get them, and the key taken from them (clean_notebook numbers the cell ids,
+    # which myst-nb's reader draws at random), so an unchanged rebuild finds the same key and skips the charts
     written = {doc: clean_notebook(nb, prose.get(doc)) for doc, nb in notebooks.items()}
     digest = hashlib.sha256(fingerprint(data_dir()).encode() + json.dumps(written, sort_keys=True).encode())
     for path in [*sorted(PACKAGE_DIR.glob("*.py")), ROOT / "CITATION.cff", root / "_toc.yml"]:
@@ -225,7 +225,7 @@ def _on_build_finished(app: Sphinx, exception: Exception | None) -> None:
     target = Path(app.outdir) / DOWNLOADS
     if target.exists() and key_file.exists() and key_file.read_text() == digest.hexdigest():
         return
-    write_downloads(target, notebooks, load(), root, prose)
+    write_downloads(target, written, load(), root)
     key_file.parent.mkdir(parents=True, exist_ok=True)
     key_file.write_text(digest.hexdigest())
 

@@ -10,7 +10,7 @@ import jupytext
 import nbclient
 import nbformat
 
-from cjreport import prose_values
+from cjreport import exports, prose_values
 
 CHAPTER = """---
 jupytext:
@@ -62,7 +62,7 @@ def test_an_expression_that_is_not_a_name_is_refused_with_its_line():
 
 def test_a_page_without_a_kernel_or_without_eval_is_left_alone():
     plain = "# Glossary\n\nNo {eval}`code` here: this page is not a notebook.\n"
-    assert not prose_values.is_chapter_notebook(plain)
+    assert not exports.names_kernel(plain)
     no_eval = CHAPTER.replace("{eval}", "")
     assert prose_values.with_values_cell(no_eval) == (no_eval, [])
 
