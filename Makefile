@@ -23,6 +23,9 @@ bench: $(STAMP) system
 
 # JupyterLab on this machine only (127.0.0.1), as root too; chapters (book/*.md) open as notebooks through
 # Jupytext (scripts/jupyterlab/overrides.json); kernels get CurveZMQ-encrypted transport, so they warn of nothing.
+# overrides.json also sets the notebook's windowingMode to "none": JupyterLab's default (contentVisibility) parses
+# Markdown cells below the fold later, in idle time, and jupyterlab-myst evaluates a cell's {eval} values only from
+# its parsed form, so a Run All soon after opening left those cells showing names (3 of 6 trial runs of methods).
 LAB_FLAGS := --allow-root --no-browser --ip=127.0.0.1 --ServerApp.root_dir=. --LabApp.default_url=/lab/tree/book \
 	--LabApp.app_settings_dir=scripts/jupyterlab --KernelManager.transport_encryption=auto
 lab: $(STAMP)

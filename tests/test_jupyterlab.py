@@ -118,10 +118,16 @@ def _run_chapter(page, name: str) -> None:
     item.dblclick()
     panel = page.locator(".jp-NotebookPanel:visible")
     panel.wait_for(timeout=60000)
+    # Run All as soon as the chapter has a kernel (starting or not), as a hasty reader does: JupyterLab's default
+    # windowing would by then not have parsed the Markdown cells below the fold, and jupyterlab-myst would leave
+    # their {eval} values out (3 of 6 trial runs of methods); `make lab`'s windowingMode "none" must prevent that.
     page.wait_for_function(
         """() => { const w = window.jupyterapp.shell.currentWidget;
-                   return w && w.sessionContext && w.sessionContext.session && w.sessionContext.session.kernel
-                          && w.sessionContext.session.kernel.status === 'idle'; }""", timeout=60000)
+                   return w && w.sessionContext && w.sessionContext.session && w.sessionContext.session.kernel; }""",
+        timeout=60000)
+    unparsed = page.evaluate("""() => { const ws = window.jupyterapp.shell.currentWidget.content.widgets;
+        return ws.map((w, i) => [w, i]).filter(([w]) => w.model.type === 'markdown' && w.placeholder).map(([, i]) => i); }""")
+    assert not unparsed, f"{name}: Markdown cells {unparsed} not yet laid out when Run All can start (windowingMode?)"
     page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
     # Done when every code cell has an execution count and the kernel is idle again.
     page.wait_for_function(
