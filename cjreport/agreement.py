@@ -2,8 +2,8 @@
 
 Agreement is measured between the first coding as it stood before adjudication and the second coding. The
 first coding is not stored apart: it is data/coding.csv (the adjudicated, final codes) with each adjudicated
-cell taking back its `first` code from data/adjudication.csv. The loader checks that the three files fit
-together, so the reconstruction cannot drift from what the coders did.
+cell taking back its `first` code from data/adjudication.csv. The loader (cjreport/coding.py) checks that the
+three files fit together, so the reconstruction cannot drift from what the coders did; this module only measures.
 """
 
 from __future__ import annotations
@@ -11,12 +11,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
+from typing import TypeVar
 
 import krippendorff
 import numpy as np
 
-from .dataio import read_csv, read_yaml, require
+from .coding import Adjudication
 from .errors import DataError
 from .evidence import Evidence
 from .markup import Markdown, escape, list_table
@@ -26,16 +26,7 @@ Cell = tuple[str, str]  # (question id, source id)
 ORDERED = ("opposes", "qualified", "supports")  # the part of the stance scale that has an order
 RESAMPLES = 2000
 SEED = 20261124  # fixed, so the intervals are the same on every build
-
-
-@dataclass(frozen=True)
-class Adjudication:
-    question: str
-    source: str
-    first: str
-    second: str
-    final: str
-    reason: str
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -51,70 +42,33 @@ class Alpha:
     high: float
 
 
-def load_second(evidence: Evidence) -> dict[Cell, str]:
-    """The second coder's stance for every cell it coded (data/coding-second.csv)."""
-    path = evidence.data_dir / "coding-second.csv"
-    scale = {s.id for s in evidence.codebook.stances}
-    codes: dict[Cell, str] = {}
-    for row in read_csv(path, ["question", "source", "stance", "rationale", "evidence"]):
-        v = row.values
-        cell = (v["question"], v["source"])
-        item = f"{cell[0]} × {cell[1]}"
-        if v["question"] not in evidence.codebook.questions or v["source"] not in evidence.sources:
-            raise DataError(path, "unknown question or source", line=row.line, item=item)
-        if v["stance"] not in scale:
-            raise DataError(path, f"stance {v['stance']!r} is not on the scale", line=row.line, item=item)
-        if cell in codes:
-            raise DataError(path, "duplicate cell", line=row.line, item=item)
-        codes[cell] = v["stance"]
-    return codes
+def second_codes(evidence: Evidence) -> dict[Cell, str]:
+    """The second coder's stance for every cell (data/coding-second.csv, as the loader checked it)."""
+    return {cell: code.stance for cell, code in _required(evidence.second_coding, evidence, "coding-second.csv").items()}
 
 
-def load_adjudication(evidence: Evidence) -> list[Adjudication]:
-    """Every disagreement with its final code and reason; checked against both codings."""
-    path = evidence.data_dir / "adjudication.csv"
-    second = load_second(evidence)
-    rows: list[Adjudication] = []
-    seen: set[Cell] = set()
-    for row in read_csv(path, ["question", "source", "first", "second", "final", "reason"]):
-        a = Adjudication(**row.values)
-        cell = (a.question, a.source)
-        item = f"{a.question} × {a.source}"
-        if cell not in evidence.coding or cell not in second:
-            raise DataError(path, "not a cell of both codings", line=row.line, item=item)
-        if cell in seen:
-            raise DataError(path, "duplicate cell", line=row.line, item=item)
-        seen.add(cell)
-        if a.first == a.second:
-            raise DataError(path, "first and second agree: only disagreements are adjudicated", line=row.line, item=item)
-        if a.second != second[cell]:
-            raise DataError(path, f"second is {a.second!r} but coding-second.csv has {second[cell]!r}", line=row.line, item=item)
-        if a.final != evidence.coding[cell].stance:
-            raise DataError(path, f"final is {a.final!r} but coding.csv has {evidence.coding[cell].stance!r}", line=row.line, item=item)
-        if a.final not in (a.first, a.second) or not a.reason:
-            raise DataError(path, "final must be one of the two codes, with a reason", line=row.line, item=item)
-        rows.append(a)
-    first = _first(evidence, rows)
-    missing = [c for c in second if c in first and first[c] != second[c] and c not in seen]
-    if missing:
-        raise DataError(path, "a disagreement has no adjudication", item=f"{missing[0][0]} × {missing[0][1]}")
-    return rows
+def decisions(evidence: Evidence) -> list[Adjudication]:
+    """Every disagreement with its final code and reason (data/adjudication.csv, in file order). The loader has
+    checked them against both codings: one row per disagreement, `second` and `final` as the two files have them."""
+    return list(_required(evidence.adjudication, evidence, "adjudication.csv").values())
 
 
-def _first(evidence: Evidence, adjudication: list[Adjudication]) -> dict[Cell, str]:
-    codes = {cell: code.stance for cell, code in evidence.coding.items()}
-    codes.update({(a.question, a.source): a.first for a in adjudication})
-    return codes
+def _required(loaded: T | None, evidence: Evidence, name: str) -> T:
+    if loaded is None:
+        raise DataError(evidence.data_dir / name, "missing: the agreement measures need the second coding and its adjudication")
+    return loaded
 
 
 def first_coding(evidence: Evidence) -> dict[Cell, str]:
     """The first coding before adjudication: coding.csv, with adjudicated cells back at their `first` code."""
-    return _first(evidence, load_adjudication(evidence))
+    codes = {cell: code.stance for cell, code in evidence.coding.items()}
+    codes.update({(a.question, a.source): a.first for a in decisions(evidence)})
+    return codes
 
 
 def pairs(evidence: Evidence, theme: str | None = None) -> list[tuple[Cell, str, str]]:
     """(cell, first code, second code) for every cell both coders coded, in codebook order."""
-    first, second = first_coding(evidence), load_second(evidence)
+    first, second = first_coding(evidence), second_codes(evidence)
     questions = [q.id for t in evidence.codebook.themes if theme in (None, t.id) for q in t.questions]
     return [((q, s), first[(q, s)], second[(q, s)]) for q in questions for s in evidence.sources if (q, s) in second]
 
@@ -198,7 +152,7 @@ def adjudication_table(evidence: Evidence) -> Markdown:
              f"*{escape(evidence.sources[a.source].short_name)}*",
              f"First coder: {escape(label[a.first])}\n\nSecond coder: {escape(label[a.second])}\n\n"
              f"**Final: {escape(label[a.final])}**",
-             escape(a.reason)] for a in load_adjudication(evidence)]
+             escape(a.reason)] for a in decisions(evidence)]
     return list_table(["Question and source", "Codes", "Reason for the final code"], rows,
                       caption="Every disagreement between the two codings and its adjudication", name="table-adjudication",
                       widths=[30, 20, 50], classes="cj-cards")
@@ -206,14 +160,9 @@ def adjudication_table(evidence: Evidence) -> Markdown:
 
 def changelog(evidence: Evidence) -> list[dict[str, str]]:
     """The dated codebook changes, with questions named by their labels (ids stay out of what readers see)."""
-    path = evidence.data_dir / "codebook-changelog.yaml"
     questions = evidence.codebook.questions
-    entries = read_yaml(path) or []
-    if not isinstance(entries, list):
-        raise DataError(Path(path), "expected a list of dated changes")
-    return [{"date": str(require(e, "date", path)), "change": require(e, "change", path),
-             "questions": "; ".join(questions[q].label if q in questions else q for q in require(e, "questions", path, list)), "what": require(e, "what", path),
-             "why": require(e, "why", path)} for e in entries]
+    return [{"date": e.date, "change": e.change, "questions": "; ".join(questions[q].label if q in questions else q for q in e.questions),
+             "what": e.what, "why": e.why} for e in _required(evidence.changelog, evidence, "codebook-changelog.yaml")]
 
 
 def _wording(text: str) -> str:

@@ -441,7 +441,8 @@ PRINT_CONFIG = {
 }
 PRINT_NARROW: set[str] = set()  # charts printed from their narrow layout
 # Row heights on paper (pt): tall enough for 9 pt labels, short enough that a chart shares its page with text.
-PRINT_STEPS = {"stance-matrix": 17, "coverage": 7, "timeline": 20, "vocabulary": 11, "actors": 12}
+# The stance matrix at 14 pt fits below its chapter's opening paragraphs (at 17 pt it left 60% of that page blank).
+PRINT_STEPS = {"stance-matrix": 14, "coverage": 7, "timeline": 20, "vocabulary": 11, "actors": 12}
 # Charts whose source columns are too narrow on paper for level names: names upright, as on a phone.
 PRINT_UPRIGHT_SOURCES = {"timeline"}
 SCREEN_ONLY_WORDS = ("click", "hover", "tap", "drag", "scroll", "zoom", "pick", "select")
@@ -534,6 +535,9 @@ def print_spec(figure: Figure) -> dict:
     if step:
         _walk(spec, lambda d: d.__setitem__("height", {"step": step})
               if isinstance(d.get("height"), dict) and "step" in d["height"] else None)
+        # text marks in the cells (the matrix's symbols, the heat map's counts) no taller than their row
+        _walk(spec, lambda d: d.__setitem__("fontSize", step - 1)
+              if d.get("type") == "text" and d.get("fontSize", 0) > step - 1 else None)
     config = spec.setdefault("config", {})
     for group, values in PRINT_CONFIG.items():
         config[group] = {**config.get(group, {}), **values}

@@ -279,6 +279,8 @@ def load_adjudication(data_dir: Path, codebook: Codebook, sources: dict[str, Sou
             raise DataError(path, f"final is {row.final!r} but coding.csv has {coding[key].stance!r}", line=line, item=item)
         if row.first == row.second:
             raise DataError(path, "first and second agree: there was nothing to adjudicate", line=line, item=item)
+        if row.final not in (row.first, row.second):
+            raise DataError(path, f"final is {row.final!r}, neither the first code nor the second", line=line, item=item)
         rows[key] = Adjudication(row.question, row.source, row.first, row.second, row.final, row.reason, line)
     for key, code in coding.items():
         if key in second and second[key].stance != code.stance and key not in rows:

@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .agreement import load_adjudication, load_second
+from .agreement import decisions, second_codes
 from .counts import capital, names
 from .evidence import Evidence
 from .markup import Markdown, escape, list_table
@@ -75,12 +75,12 @@ def variants(evidence: Evidence) -> list[Variant]:
     out = [Variant("all sources", sources, final)]
     for sid in sources:
         out.append(Variant(f"without {evidence.sources[sid].short_name}", tuple(s for s in sources if s != sid), final))
-    adjudication = load_adjudication(evidence)
+    adjudication = decisions(evidence)
     other = dict(final)
     for a in adjudication:
         other[(a.question, a.source)] = a.second if a.final == a.first else a.first
     out.append(Variant("disagreed cells take the code not chosen", sources, other))
-    second = load_second(evidence)
+    second = second_codes(evidence)
     out.append(Variant("second coder’s codes", sources, {**final, **{c: st for c, st in second.items() if c in final}}))
     return out
 

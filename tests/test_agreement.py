@@ -90,7 +90,7 @@ def test_real_figures_equal_a_recomputation_from_the_csv_files(evidence):
 def test_every_disagreement_is_adjudicated_and_the_book_codes_are_final(evidence):
     first, second, cells = _from_csv(evidence)
     disagreements = {c for c in cells if first[c] != second[c]}
-    rows = ag.load_adjudication(evidence)
+    rows = ag.decisions(evidence)
     assert {(a.question, a.source) for a in rows} == disagreements
     for a in rows:
         assert evidence.coding[(a.question, a.source)].stance == a.final
@@ -114,7 +114,7 @@ def test_an_unadjudicated_disagreement_is_refused(data_copy):
         # drop a row whose final code is the first coder's: coding.csv then disagrees with the second coding
         writer.writerows([r for r in rows if r["final"] != r["first"]])
     with pytest.raises(DataError, match="has no adjudication|no row for .* differ"):
-        ag.load_adjudication(load(data_copy))
+        ag.decisions(load(data_copy))
 
 
 def test_an_adjudication_that_coding_csv_does_not_carry_is_refused(data_copy):
@@ -125,4 +125,4 @@ def test_an_adjudication_that_coding_csv_does_not_carry_is_refused(data_copy):
         writer.writeheader()
         writer.writerows(rows)
     with pytest.raises(DataError, match="but coding.csv has"):
-        ag.load_adjudication(load(data_copy))
+        ag.decisions(load(data_copy))

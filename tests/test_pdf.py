@@ -150,6 +150,29 @@ def test_no_page_holds_only_a_small_chart(layout):
     assert not alone, f"pages holding only a small chart (page, characters of text, share of the page): {alone}"
 
 
+def test_no_chart_leaves_half_a_page_blank_before_it(layout):
+    """A chart that would not fit below the text goes to the next page and leaves the rest of this one blank
+    (figures are placed where the text puts them, `figure_align: H`). Only a full-page chart (at least 60% of a
+    page) may do so; a smaller one must be printed small enough to fit, as the stance matrix is."""
+    fonts = {f.get("id"): f.get("family") for f in layout.iter("fontspec")}
+    pages = list(layout.iter("page"))
+    gaps = []
+    for before, after in zip(pages, pages[1:]):
+        height = float(before.get("height"))
+        body = [t for t in before.iter("text") if "".join(t.itertext()).strip() and float(t.get("top")) < 0.9 * height]
+        filled = max((float(t.get("top")) + float(t.get("height")) for t in body), default=0) / height
+        following = sorted(((float(t.get("top")), t) for t in after.iter("text")
+                            if "".join(t.itertext()).strip() and 0.08 * height < float(t.get("top")) < 0.9 * height),
+                           key=lambda pair: pair[0])
+        if filled >= 0.55 or not following or CHART_FONT not in fonts[following[0][1].get("font")]:
+            continue
+        chart = [top + float(t.get("height")) for top, t in following if CHART_FONT in fonts[t.get("font")]]
+        tall = (max(chart) - following[0][0]) / height
+        if tall < 0.6:
+            gaps.append((int(before.get("number")), round(filled, 2), round(tall, 2)))
+    assert not gaps, f"pages left part blank before a chart that is not full-page (page, share filled, chart share): {gaps}"
+
+
 def test_introduction_has_its_heading_on_its_first_page(pages):
     page = pages[_intro_page(pages)]
     assert re.search(r"^\s*INTRODUCTION\s*$", page, re.MULTILINE | re.IGNORECASE), page[:400]

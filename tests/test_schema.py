@@ -5,6 +5,7 @@ traceback, never a hang. One test per group of the issue; tests/test_schema_fuzz
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import os
 import re
@@ -232,6 +233,20 @@ def test_adjudication_must_cover_every_disagreement(evidence, data_copy):
     (q, s), _, _ = differ[0]
     message = check(data_copy)
     assert message.startswith("error: data/adjudication.csv") and f"no row for {q} × {s}" in message
+
+
+def test_adjudication_final_must_be_one_of_the_two_codes(data_copy):
+    path = data_copy / "adjudication.csv"
+    rows = list(csv.DictReader(path.open(encoding="utf-8")))
+    line, row = next((i + 2, r) for i, r in enumerate(rows) if r["final"] == r["first"])  # a cell where the first code was kept
+    row["first"] = next(s for s in ("supports", "opposes", "qualified") if s not in (row["final"], row["second"]))
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(row), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    message = check(data_copy)
+    assert message.startswith(f"error: data/adjudication.csv:{line} [{row['question']} × {row['source']}]: "), message
+    assert "neither the first code nor the second" in message, message
 
 
 def test_segments_cover_every_body_line(data_copy):
