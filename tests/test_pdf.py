@@ -173,6 +173,19 @@ def test_no_chart_leaves_half_a_page_blank_before_it(layout):
     assert not gaps, f"pages left part blank before a chart that is not full-page (page, share filled, chart share): {gaps}"
 
 
+def test_position_card_titles_stand_on_their_own_line(pages, evidence):
+    """Each position card's title (source and stance) is a line of its own, above the coder's reason."""
+    from collections import Counter
+
+    from cjreport.present import source_name, stance_label, stance_symbol
+
+    wanted = Counter(f"{source_name(sid, evidence)}: {stance_symbol(code.stance)} {stance_label(code.stance, evidence)}"
+                     for (qid, sid), code in evidence.coding.items() if code.stance != "not_addressed")
+    lines = Counter(line.strip() for page in pages for line in page.splitlines())
+    short = {title: (lines[title], n) for title, n in wanted.items() if lines[title] < n}
+    assert not short, f"card titles not on a line of their own (title: lines found, cards): {short}"
+
+
 def test_introduction_has_its_heading_on_its_first_page(pages):
     page = pages[_intro_page(pages)]
     assert re.search(r"^\s*INTRODUCTION\s*$", page, re.MULTILINE | re.IGNORECASE), page[:400]
