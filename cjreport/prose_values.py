@@ -94,10 +94,10 @@ def shown_values(env: Any) -> dict[str, dict[str, str]]:
 def setup(app: Any) -> dict[str, Any]:
     """Sphinx: append the values cell to every chapter that uses {eval}, and read {eval} as glue:text."""
     from myst_nb.ext.glue.roles import PasteTextRole
-
-    from .exports import names_kernel
     from myst_nb.ext.glue.utils import retrieve_glue_data
     from sphinx.util import logging
+
+    from .exports import names_kernel
 
     logger = logging.getLogger(__name__)
 

@@ -128,25 +128,28 @@ def test_no_blank_pages(pages):
     assert not short, short
 
 
+def _pieces(layout) -> list[tuple[float, list[tuple[float, float, str, bool]]]]:
+    """Per page: its height, and its text pieces as (top, bottom, words, drawn in a chart's font), top down."""
+    fonts = {f.get("id"): f.get("family") for f in layout.iter("fontspec")}
+    out = []
+    for page in layout.iter("page"):
+        pieces = [(float(t.get("top")), float(t.get("top")) + float(t.get("height")), "".join(t.itertext()).strip(),
+                   CHART_FONT in fonts[t.get("font")]) for t in page.iter("text")]
+        out.append((float(page.get("height")), sorted((p for p in pieces if p[2]), key=lambda p: p[0])))
+    return out
+
+
 def test_no_page_holds_only_a_small_chart(layout):
     """A chart shares its page with the book's text, unless it is a full-page figure: a chart too tall to share
     its page (it spans at least half the page) may stand alone with its caption; a small one may not."""
-    fonts = {f.get("id"): f.get("family") for f in layout.iter("fontspec")}
     alone = []
-    for page in layout.iter("page"):
-        height = float(page.get("height"))
-        chart, body, tops, bottoms = 0, 0, [], []
-        for text in page.iter("text"):
-            words = "".join(text.itertext()).strip()
-            top = float(text.get("top"))
-            if CHART_FONT in fonts[text.get("font")]:
-                chart += len(words)
-                tops.append(top)
-                bottoms.append(top + float(text.get("height")))
-            elif 0.08 * height < top < 0.9 * height and not words.startswith("Fig."):
-                body += len(words)
-        if chart and body < 150 and (max(bottoms) - min(tops)) < 0.5 * height:
-            alone.append((int(page.get("number")), body, round((max(bottoms) - min(tops)) / height, 2)))
+    for number, (height, pieces) in enumerate(_pieces(layout), 1):
+        chart = [(top, bottom) for top, bottom, _, charted in pieces if charted]
+        body = sum(len(words) for top, _, words, charted in pieces
+                   if not charted and 0.08 * height < top < 0.9 * height and not words.startswith("Fig."))
+        span = max(b for _, b in chart) - min(t for t, _ in chart) if chart else 0
+        if chart and body < 150 and span < 0.5 * height:
+            alone.append((number, body, round(span / height, 2)))
     assert not alone, f"pages holding only a small chart (page, characters of text, share of the page): {alone}"
 
 
@@ -154,22 +157,16 @@ def test_no_chart_leaves_half_a_page_blank_before_it(layout):
     """A chart that would not fit below the text goes to the next page and leaves the rest of this one blank
     (figures are placed where the text puts them, `figure_align: H`). Only a full-page chart (at least 60% of a
     page) may do so; a smaller one must be printed small enough to fit, as the stance matrix is."""
-    fonts = {f.get("id"): f.get("family") for f in layout.iter("fontspec")}
-    pages = list(layout.iter("page"))
+    pages = _pieces(layout)
     gaps = []
-    for before, after in zip(pages, pages[1:]):
-        height = float(before.get("height"))
-        body = [t for t in before.iter("text") if "".join(t.itertext()).strip() and float(t.get("top")) < 0.9 * height]
-        filled = max((float(t.get("top")) + float(t.get("height")) for t in body), default=0) / height
-        following = sorted(((float(t.get("top")), t) for t in after.iter("text")
-                            if "".join(t.itertext()).strip() and 0.08 * height < float(t.get("top")) < 0.9 * height),
-                           key=lambda pair: pair[0])
-        if filled >= 0.55 or not following or CHART_FONT not in fonts[following[0][1].get("font")]:
+    for number, ((height, before), (_, after)) in enumerate(zip(pages, pages[1:]), 1):
+        filled = max((bottom for top, bottom, _, _ in before if top < 0.9 * height), default=0) / height
+        following = [p for p in after if 0.08 * height < p[0] < 0.9 * height]
+        if filled >= 0.55 or not following or not following[0][3]:
             continue
-        chart = [top + float(t.get("height")) for top, t in following if CHART_FONT in fonts[t.get("font")]]
-        tall = (max(chart) - following[0][0]) / height
+        tall = (max(bottom for _, bottom, _, charted in following if charted) - following[0][0]) / height
         if tall < 0.6:
-            gaps.append((int(before.get("number")), round(filled, 2), round(tall, 2)))
+            gaps.append((number, round(filled, 2), round(tall, 2)))
     assert not gaps, f"pages left part blank before a chart that is not full-page (page, share filled, chart share): {gaps}"
 
 
