@@ -18,25 +18,24 @@ import sys
 import time
 from pathlib import Path
 
-from .errors import DataError
-from .evidence import Evidence, data_dir, fingerprint, load
-from .sphinx_ext import PDF_NAME
+from cjreport.data.errors import DataError
+from cjreport.data.evidence import Evidence, data_dir, fingerprint, load
+from cjreport.project import PACKAGE_DIR, PDF_NAME, commit_epoch, package_files
 
-PACKAGE_DIR = Path(__file__).resolve().parent
 
 
 def inputs_fingerprint(root: Path) -> str:
     """Data and package code: when either changes, every chapter must run again (cached outputs would be stale)."""
     digest = hashlib.sha256(fingerprint(data_dir()).encode())
-    for path in sorted(PACKAGE_DIR.glob("*.py")):
-        digest.update(path.name.encode())
+    for path in package_files():
+        digest.update(str(path.relative_to(PACKAGE_DIR)).encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
 
 
 def verified_data(root: Path | None = None) -> Evidence:
     """Load and verify data/ (and what Sphinx would read from it), or stop with one line before anything is written."""
-    from . import bib
+    from cjreport.data import bib
 
     directory = data_dir()
     try:
@@ -64,22 +63,11 @@ def _other_bibfiles(root: Path) -> list[Path]:
     return [root / name for name in config.get("bibtex_bibfiles") or []]
 
 
-def source_date_epoch(root: Path) -> str:
-    """The time of the checked-out commit: Sphinx and xdvipdfmx date the book by it, so rebuilds match."""
-    try:
-        out = subprocess.run(["git", "-C", str(root), "log", "-1", "--format=%ct"], capture_output=True, text=True, timeout=10)
-        if out.returncode == 0 and out.stdout.strip().isdigit():
-            return out.stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        pass
-    return "1700000000"  # outside git (a scratch copy): a fixed date rather than the clock
-
-
 def _jupyter_book(root: Path, work: Path, builder: str) -> None:
     exe = Path(sys.executable).with_name("jupyter-book")
     cmd = [str(exe), "build", str(root), "--path-output", str(work), "--builder", builder, "-W", "-n", "--keep-going"]
     print("+", " ".join(cmd), flush=True)
-    env = {**os.environ, "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH") or source_date_epoch(root),
+    env = {**os.environ, "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH") or commit_epoch(root),
            "FORCE_SOURCE_DATE": "1", "CJREPORT_TARGET": "book"}  # display objects give the book's forms
     result = subprocess.run(cmd, cwd=root, env=env)
     if result.returncode != 0:
@@ -127,14 +115,14 @@ def build(root: Path, out: Path, pdf: bool) -> None:
 
 def _listing(tree: Path) -> str:
     """Path and content hash of every file (Sphinx re-copies static files on every build, so mtimes change)."""
-    from .audit import file_hashes
+    from cjreport.audit import file_hashes
 
     return "".join(f"{path} {digest}\n" for path, digest in file_hashes(tree).items())
 
 
 def _audit(html: Path, evidence: Evidence) -> None:
     """Refuse to publish a book that quotes what no source says, links nowhere, or loads from outside."""
-    from .audit import broken_links, external_resources, unverified_quotations
+    from cjreport.audit import broken_links, external_resources, unverified_quotations
 
     checks = {
         "passage in quotation marks that is not verbatim in a source": unverified_quotations(html, [s.text for s in evidence.sources.values()]),
