@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 from cjreport.data.errors import DataError
-from cjreport.data.evidence import Evidence, data_dir, fingerprint, load
+from cjreport.data.evidence import VERIFIED_ENV, Evidence, data_dir, fingerprint, load, save_verified
 from cjreport.project import PACKAGE_DIR, PDF_NAME, commit_epoch, package_files
 
 
@@ -63,12 +63,14 @@ def _other_bibfiles(root: Path) -> list[Path]:
     return [root / name for name in config.get("bibtex_bibfiles") or []]
 
 
-def _jupyter_book(root: Path, work: Path, builder: str) -> None:
-    exe = Path(sys.executable).with_name("jupyter-book")
-    cmd = [str(exe), "build", str(root), "--path-output", str(work), "--builder", builder, "-W", "-n", "--keep-going"]
+def _jupyter_book(root: Path, work: Path, builder: str, out: Path) -> None:
+    # jupyter-book's own CLI, reading the chapters in parallel (cjreport/jbook.py)
+    cmd = [sys.executable, "-m", "cjreport.jbook", "build", str(root), "--path-output", str(work), "--builder", builder,
+           "-W", "-n", "--keep-going"]
     print("+", " ".join(cmd), flush=True)
     env = {**os.environ, "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH") or commit_epoch(root),
-           "FORCE_SOURCE_DATE": "1", "CJREPORT_TARGET": "book"}  # display objects give the book's forms
+           "FORCE_SOURCE_DATE": "1", "CJREPORT_TARGET": "book",
+           VERIFIED_ENV: str(out / "cjreport" / "evidence.pickle")}  # display objects give the book's forms
     result = subprocess.run(cmd, cwd=root, env=env)
     if result.returncode != 0:
         raise SystemExit(f"build failed: jupyter-book {builder} exited with {result.returncode} (see the log above); "
@@ -90,7 +92,8 @@ def build(root: Path, out: Path, pdf: bool) -> None:
     out.mkdir(parents=True, exist_ok=True)
     stamp.unlink(missing_ok=True)
 
-    _jupyter_book(root, work, "html")
+    save_verified(evidence, out / "cjreport" / "evidence.pickle")  # load once: Sphinx and the kernels read it
+    _jupyter_book(root, work, "html", out)
     manifest = out / "published.manifest"
     if not pdf and (out / "html").exists() and manifest.exists() and manifest.read_text() == _listing(built / "html"):
         # Sphinx wrote nothing new: the published book is this very build, already audited.
@@ -100,7 +103,7 @@ def build(root: Path, out: Path, pdf: bool) -> None:
     manifest.unlink(missing_ok=True)
     _audit(built / "html", evidence)
     if pdf:
-        _jupyter_book(root, work, "pdflatex")
+        _jupyter_book(root, work, "pdflatex", out)
         made = built / "latex" / PDF_NAME
         if not made.exists():
             raise SystemExit(f"build failed: {made} was not produced")
