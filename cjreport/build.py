@@ -63,6 +63,22 @@ def _other_bibfiles(root: Path) -> list[Path]:
     return [root / name for name in config.get("bibtex_bibfiles") or []]
 
 
+# jsonschema (imported by Altair in a chart chapter's kernel, and by Jupyter Book) compiles the grammar of
+# rfc3987_syntax when that package is installed: about 2.4 s a process. It is installed only for JupyterLab's
+# jupyter-events, and the book validates nothing against the IRI format, so the book's own processes (Sphinx, via
+# cjreport.jbook, and every kernel, through this IPython start-up file) leave it out; JupyterLab keeps it.
+LEAN_STARTUP = "import sys\nsys.modules.setdefault('rfc3987_syntax', None)  # written by cjreport.build: see there\n"
+
+
+def _kernel_profile(out: Path) -> Path:
+    """An IPython directory for the book's kernels whose start-up file applies LEAN_STARTUP."""
+    ipython = out / "cjreport" / "ipython"
+    startup = ipython / "profile_default" / "startup" / "00-cjreport-lean.py"
+    startup.parent.mkdir(parents=True, exist_ok=True)
+    startup.write_text(LEAN_STARTUP)
+    return ipython
+
+
 def _jupyter_book(root: Path, work: Path, builder: str, out: Path) -> None:
     # jupyter-book's own CLI, reading the chapters in parallel (cjreport/jbook.py)
     cmd = [sys.executable, "-m", "cjreport.jbook", "build", str(root), "--path-output", str(work), "--builder", builder,
@@ -70,7 +86,7 @@ def _jupyter_book(root: Path, work: Path, builder: str, out: Path) -> None:
     print("+", " ".join(cmd), flush=True)
     env = {**os.environ, "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH") or commit_epoch(root),
            "FORCE_SOURCE_DATE": "1", "CJREPORT_TARGET": "book",
-           VERIFIED_ENV: str(out / "cjreport" / "evidence.pickle")}  # display objects give the book's forms
+           VERIFIED_ENV: str(out / "cjreport" / "evidence.pickle"), "IPYTHONDIR": str(_kernel_profile(out))}  # display objects give the book's forms
     result = subprocess.run(cmd, cwd=root, env=env)
     if result.returncode != 0:
         raise SystemExit(f"build failed: jupyter-book {builder} exited with {result.returncode} (see the log above); "

@@ -11,6 +11,9 @@ import os
 
 
 def main() -> None:
+    import sys
+
+    sys.modules.setdefault("rfc3987_syntax", None)  # see cjreport/build.py, LEAN_STARTUP
     import jupyter_book.sphinx
     from jupyter_book.cli.main import main as cli
 
