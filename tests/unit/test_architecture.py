@@ -26,3 +26,13 @@ def test_the_data_check_imports_nothing_heavy():
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "", f"heavy modules imported on the check's path: {result.stdout.strip()}"
+
+
+def test_the_build_cache_key_covers_every_module_of_the_package():
+    """A change in any module, sub-packages included, must rerun every chapter: the build's fingerprint and the
+    downloads' key read project.package_files()."""
+    from cjreport.project import PACKAGE_DIR, package_files
+
+    modules = set(PACKAGE_DIR.rglob("*.py"))
+    assert set(package_files()) == modules
+    assert any(p.parent != PACKAGE_DIR for p in modules), "the package has sub-packages; the key must see them"
