@@ -73,6 +73,16 @@ def _declare_parallel_safe(app: Sphinx) -> None:
             extension.parallel_read_safe = extension.parallel_write_safe = True
 
 
+def _create_execution_cache(app: Sphinx) -> None:
+    """Create the execution cache's database before the parallel readers start: each would otherwise create its
+    tables at once ("table nbcache already exists")."""
+    if app.config.nb_execution_mode != "cache":
+        return
+    from jupyter_cache import get_cache
+
+    get_cache(app.config.nb_execution_cache_path or str(Path(app.outdir).parent / ".jupyter_cache")).list_cache_records()
+
+
 def _on_builder_inited(app: Sphinx) -> None:
     if app.builder.format == "html":
         (Path(app.outdir) / "_static").mkdir(parents=True, exist_ok=True)
@@ -221,17 +231,21 @@ def _on_build_finished(app: Sphinx, exception: Exception | None) -> None:
     from cjreport.exports import clean_notebook, write_downloads
 
     root, prose = Path(app.srcdir), shown_values(app.env)
-    notebooks = {doc: _executed(app, doc, path) for doc, path in _notebooks(app).items()}
-    # the notebooks as readers get them, and the key taken from them (clean_notebook numbers the cell ids,
-    # which myst-nb's reader draws at random), so an unchanged rebuild finds the same key and skips the charts
-    written = {doc: clean_notebook(nb, prose.get(doc)) for doc, nb in notebooks.items()}
-    digest = hashlib.sha256(fingerprint(data_dir()).encode() + json.dumps(written, sort_keys=True).encode())
-    for path in [*package_files(), ROOT / "CITATION.cff", root / "_toc.yml"]:
+    chapters = _notebooks(app)
+    # The key is taken from what the downloads are made of — the chapters' text, the values their prose showed,
+    # the data, the package, the pinned requirements — not from the executed notebooks: a chapter's outputs are
+    # a function of these (the execution cache rests on the same premise), and reading 15 executed chapters
+    # back out of the cache took most of an unchanged rebuild.
+    digest = hashlib.sha256(fingerprint(data_dir()).encode() + json.dumps(prose, sort_keys=True).encode())
+    for path in [*package_files(), ROOT / "CITATION.cff", ROOT / "requirements.txt", root / "_toc.yml",
+                 *(Path(app.srcdir) / f"{doc}.md" for doc in chapters)]:
         digest.update(str(path).encode() + b"\0" + path.read_bytes())
     key_file = Path(app.outdir).parent / "cjreport" / "downloads.key"
     target = Path(app.outdir) / DOWNLOADS
     if target.exists() and key_file.exists() and key_file.read_text() == digest.hexdigest():
         return
+    # the notebooks as readers get them (clean_notebook also numbers the cell ids, which myst-nb draws at random)
+    written = {doc: clean_notebook(_executed(app, doc, path), prose.get(doc)) for doc, path in chapters.items()}
     write_downloads(target, written, load(), root)
     key_file.parent.mkdir(parents=True, exist_ok=True)
     key_file.write_text(digest.hexdigest())
@@ -386,6 +400,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_node(RootHeader, override=True, latex=(_visit_root_header, _depart_root_header))
     app.connect("builder-inited", _on_builder_inited)
     app.connect("builder-inited", _declare_parallel_safe)
+    app.connect("builder-inited", _create_execution_cache)
     app.connect("html-page-context", _on_page_context)
     app.add_css_file("cjreport.css")
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
