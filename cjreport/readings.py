@@ -75,7 +75,10 @@ def bib_keys(path: Path) -> set[str]:
 
 
 def default_bibfile(evidence: Evidence) -> Path:
-    return evidence.data_dir.parent / "book" / "references.bib"
+    """book/references.bib beside the data directory; for a data directory elsewhere (a scratch copy, a test's
+    CJREPORT_DATA), the book's own, in this checkout."""
+    beside = evidence.data_dir.parent / "book" / "references.bib"
+    return beside if beside.exists() else Path(__file__).resolve().parent.parent / "book" / "references.bib"
 
 
 def load_readings(evidence: Evidence | None = None, bibfile: Path | None = None) -> list[Reading] | None:

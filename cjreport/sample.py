@@ -27,12 +27,12 @@ def composition(evidence: Evidence | None = None) -> Markdown:
     rows = []
     for s in ev.sources.values():
         date = escape(s.date) + (" (inferred)" if s.date_status == "inferred" else "")
-        rows.append([f"**{escape(s.short_name)}**", escape(s.affiliation), escape(s.outlet), escape(s.kind), date,
-                     str(body_words(s)), "yes, per the page" if s.user_submitted else "no such notice"])
-    return list_table(["Source", "Author’s affiliation (as stated)", "Outlet (as stated)", "Kind", "Date",
-                       "Body words", "Submitted by a user"], rows,
+        rows.append([f"**{escape(s.short_name)}**", escape(s.affiliation), escape(s.outlet), f"{escape(s.kind)}, {date}",
+                     str(body_words(s)), "yes, per the page" if s.user_submitted else "no"])
+    return list_table(["Source", "Author’s affiliation (as stated)", "Outlet (as stated)", "Kind, date", "Words",
+                       "User-submitted"], rows,
                       caption=f"Composition of the corpus: the {number_word(len(rows))} texts",
-                      name="table-corpus-composition", widths=[10, 24, 26, 10, 10, 8, 12], classes="cj-cards")
+                      name="table-corpus-composition", widths=[12, 24, 30, 14, 8, 12], classes="cj-cards")
 
 
 def reported_voices(evidence: Evidence | None = None) -> Markdown:
@@ -57,7 +57,6 @@ class Alone:
     by_source: dict[str, int]
     most: str  # short name of the source holding most of them
     most_count: int
-    most_questions: str  # their question labels, as a list in words
 
 
 def alone(evidence: Evidence | None = None) -> Alone:
@@ -67,6 +66,17 @@ def alone(evidence: Evidence | None = None) -> Alone:
     for finding in lone:
         counts[finding.addressed[0]] += 1
     top = max(counts, key=lambda sid: counts[sid]) if lone else next(iter(ev.sources))
-    labels = [f"*{escape(ev.codebook.questions[f.question].label)}*" for f in lone if f.addressed[0] == top]
-    listed = labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1] if labels else "none"
-    return Alone(len(lone), counts, ev.sources[top].short_name, counts[top], listed)
+    return Alone(len(lone), counts, ev.sources[top].short_name, counts[top])
+
+
+def alone_list(evidence: Evidence | None = None) -> Markdown:
+    """The positions one source holds alone, one line each: the source, its stance, the proposition, the chapter."""
+    ev = evidence or load()
+    lines = []
+    for finding in lone_dissents(ev):
+        (stance, (sid,)), = finding.stances.items()
+        question = ev.codebook.questions[finding.question]
+        chapter = ev.codebook.theme(question.theme).chapter
+        lines.append(f"- *{escape(question.proposition)}* — **{escape(ev.sources[sid].short_name)}**: "
+                     f"{escape(ev.codebook.stance(stance).label.lower())} ({{doc}}`{chapter}`)")
+    return Markdown("\n".join(lines) + "\n" if lines else "*No source holds a position alone.*\n")
