@@ -42,6 +42,8 @@ def verified_data(root: Path | None = None) -> Evidence:
         evidence = load()
         if root is not None:
             bib.check(evidence, _other_bibfiles(root))
+        from cjreport.views import readings  # the book's readings rest on quotations and cite references.bib: check both first
+        readings.load_readings(evidence)
     except DataError as exc:
         raise SystemExit(f"error: {exc.relative_to(directory.parent)}") from None
     except Exception as exc:  # a loader bug must still read as one line, and never let a build start

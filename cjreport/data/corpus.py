@@ -45,6 +45,7 @@ class Source:
     parts: tuple[Part, ...]
     text: str
     short_name: str
+    user_submitted: bool = False  # the page says a user submitted it (data/README.md, sources.yaml)
 
     def part_at(self, offset: int) -> Part:
         for part in self.parts:

@@ -125,6 +125,8 @@ class SourceRecord(Record):
     language: Annotated[str, Field(pattern=r"^[a-z]{2,3}$")]
     reliability: NonBlank
     short_name: Optional[NonBlank] = None
+    # true only when the page itself says a user submitted the text (a site's submission notice)
+    user_submitted: bool = False
     parts: Annotated[list[PartRecord], Field(min_length=1)]
 
     @model_validator(mode="after")

@@ -62,6 +62,17 @@ def _bootstrap(codes: list[tuple[int, int]], values: int, level: str) -> str:
     return f"{low:.2f} to {high:.2f}".replace("-", "\u2212")
 
 
+def _lone(final: dict, questions: list[str], ids: list[str]) -> list[str]:
+    """The source of each position held alone: one source supports where two or more oppose, or the reverse."""
+    out = []
+    for q in questions:
+        sides = {st: [s for s in ids if final[(q, s)] == st] for st in ("supports", "opposes")}
+        small, large = sorted(sides.values(), key=len)
+        if len(small) == 1 and len(large) >= 2:
+            out.append(small[0])
+    return out
+
+
 def expected() -> dict[str, str]:
     """Every value the prose shows, recomputed from data/."""
     sources = _yaml("sources.yaml")
@@ -105,12 +116,27 @@ def expected() -> dict[str, str]:
     comments = [q for q in quotes if q["voice"] == "commenter"]
     taiwan = [s for s in ids if "Taiwan" in body[s]]
     years = sorted(str(s["date"])[:4] for s in sources)
+    lone = Counter(_lone(final, questions, ids))
+    lone_top = max(ids, key=lambda s: lone[s])  # the first source with most, in file order
+    rule = re.compile(r"\b(note|rule)\b", re.IGNORECASE)
+    by_theme = {t: [c for c in cells if c[0] in qs] for t, qs in themes.items()}
+    intervals = {}
+    for t, tcells in by_theme.items():
+        pairs_t = [(scale.index(first[c]), scale.index(second[c])) for c in tcells]
+        if len({v for pair in pairs_t for v in pair}) > 1:
+            low, high = (float(x.replace("\u2212", "-")) for x in _bootstrap(pairs_t, len(scale), "nominal").split(" to "))
+            intervals[t] = (low, high)
+    widest = max(intervals, key=lambda t: intervals[t][1] - intervals[t][0])
+    short_theme = {t["id"]: t["short"] for t in codebook["themes"]}
+    positioned = [c for c in cells if not (first[c] == second[c] == "not_addressed")]
     values = {
         # intro
         "n_quotes": len(quotes), "n_sources": len(ids), "n_questions": len(questions), "n_themes": len(themes),
         "n_cells": len(final), "sources_in_words": word(len(ids)),
         # sources
         "n_texts": word(len(ids)).capitalize(), "first_year": years[0], "last_year": years[-1],
+        "n_sources_word": word(len(ids)), "lone_total": word(sum(lone.values())), "lone_most": short[lone_top],
+        "lone_most_count": word(lone[lone_top]),
         # methods
         "m_quotes": len(quotes), "m_questions": len(questions), "m_sources": len(ids), "m_cells": len(cells),
         "m_agreed": sum(first[c] == second[c] for c in cells), "m_disagreed": len(adjudication),
@@ -118,6 +144,12 @@ def expected() -> dict[str, str]:
         "m_ord_alpha": f"{ordinal:.2f}", "m_ord_ci": ordinal_ci, "m_resamples": 2000, "m_stances": word(len(scale)),
         "m_kept_first": sum(r["final"] == r["first"] for r in adjudication),
         "m_kept_second": sum(r["final"] == r["second"] for r in adjudication),
+        "m_direction.total": len(adjudication), "m_direction.citing_rules": sum(bool(rule.search(r["reason"])) for r in adjudication),
+        "m_size.cells": len(cells), "m_size.both_not_addressed": len(cells) - len(positioned),
+        "m_size.positioned": len(positioned), "m_size.positioned_agreed": sum(first[c] == second[c] for c in positioned),
+        "m_size.theme_min": min(len(v) for v in by_theme.values()), "m_size.theme_max": max(len(v) for v in by_theme.values()),
+        "m_size.widest_theme": short_theme[widest],
+        "m_widest": f"{intervals[widest][0]:.2f} to {intervals[widest][1]:.2f}".replace("-", "\u2212"),
         # synthesis
         **{f"tally.{s}": tally[s] for s in scale}, "summary.findings": word(total), "summary.robust": word(held),
         # conclusion

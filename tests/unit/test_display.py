@@ -39,6 +39,12 @@ def _objects(ev) -> list[tuple[str, object]]:
         if isinstance(result, Markdown):
             found.append((name, result))
     found.append(("QuotationIndex", present.QuotationIndex(ev)))
+    # the readings and the corpus tables (modules of their own) render through the same Markdown object
+    from cjreport.views import readings, sample
+
+    found += [("readings.show", readings.show(theme.id, ev)), ("readings.show same-event", readings.show("same-event", ev)),
+              ("sample.composition", sample.composition(ev)), ("sample.reported_voices", sample.reported_voices(ev)),
+              ("sample.alone_list", sample.alone_list(ev))]
     return found
 
 
