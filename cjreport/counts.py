@@ -10,18 +10,12 @@ from collections import Counter
 from types import SimpleNamespace
 
 from .evidence import Evidence
-from .present import number_word
+from .wording import capital, listing, number_word  # noqa: F401  (capital: sensitivity imports it from here)
 
 
 def names(items: list[str]) -> str:
-    """‘A’, ‘A and B’, ‘A, B and C’."""
-    if not items:
-        return "none"
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
-
-
-def capital(text: str) -> str:
-    return text[:1].upper() + text[1:]
+    """‘A’, ‘A and B’, ‘A, B and C’ (wording.listing)."""
+    return listing(items)
 
 
 def short_names(evidence: Evidence, ids: list[str]) -> list[str]:

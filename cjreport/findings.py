@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from .evidence import Evidence, load
 from .markup import Markdown, escape, join
-from .present import number_word
+from .wording import number_word
 
 POSITIONS = ("supports", "qualified", "opposes")
 

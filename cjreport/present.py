@@ -12,12 +12,7 @@ from collections import Counter
 from .evidence import Evidence, load
 from .markup import Markdown, escape, join, list_table
 from .quotations import Quotation, fold
-
-
-def number_word(n: int) -> str:
-    """Small counts in words, as running prose writes them."""
-    words = "zero one two three four five six seven eight nine ten eleven twelve".split()
-    return words[n] if 0 <= n < len(words) else str(n)
+from .wording import is_plural_name, listing, number_word, possessive  # number_word: chapters import it from here
 
 
 def _ev(evidence: Evidence | None) -> Evidence:
@@ -49,11 +44,11 @@ def speaker_line(quote: Quotation, evidence: Evidence | None = None) -> str:
     source = _ev(evidence).sources[quote.source]
     if quote.voice == "author":
         # a group byline ("CIIS fellows") is plural
-        role = "the authors" if source.short_name.split()[-1].endswith("s") and source.short_name.split()[-1].islower() else "the author"
+        role = "the authors" if is_plural_name(source.short_name) else "the author"
         return f"{escape(source.short_name)}, {role}"
     if quote.voice == "reported":
         return f"{escape(quote.speaker)}, as reported by {escape(source.short_name)}"
-    return f"{escape(quote.speaker)}, a reader comment below {escape(source.short_name)}’s article, not the author’s view"
+    return f"{escape(quote.speaker)}, a reader comment below {escape(possessive(source.short_name))} article, not the author’s view"
 
 
 def attribution(quote: Quotation, evidence: Evidence | None = None) -> str:
@@ -112,7 +107,7 @@ def positions(question_id: str, evidence: Evidence | None = None) -> Markdown:
     if cards:
         parts.append("::::{grid} 1 1 2 2\n:gutter: 2\n:class-container: cj-side-by-side\n\n" + "\n\n".join(cards) + "\n::::")
     if silent:
-        parts.append(f"*Not addressed by:* {escape(', '.join(silent))}.")
+        parts.append(f"*Not addressed by:* {escape(listing(silent))}.")
     return Markdown("\n\n".join(parts) + "\n")
 
 
@@ -156,7 +151,7 @@ def silences(theme_id: str, evidence: Evidence | None = None) -> Markdown:
         text = f"**{escape(question.label)}** — {escape(split)}"
         if taken:
             text += " (" + escape(", ".join(f"{stance_label(k, ev).lower()}: {v}" for k, v in sorted(taken.items()))) + ")"
-        text += "; not addressed by " + (escape(", ".join(silent)) if silent else "none") + "."
+        text += ("; not addressed by " + escape(listing(silent)) if silent else "; every source addresses it") + "."
         items.append("- " + text)
     return Markdown("\n".join(items) + "\n")
 

@@ -15,7 +15,7 @@ from .agreement import decisions, second_codes
 from .counts import capital, names
 from .evidence import Evidence
 from .markup import Markdown, escape, list_table
-from .present import number_word
+from .wording import number_word, possessive, verb
 
 Cell = tuple[str, str]
 Coding = dict[Cell, str]
@@ -96,7 +96,7 @@ def findings(evidence: Evidence) -> list[Finding]:
                 lambda v: len(split_questions(evidence, v)) > len(questions) / 2),
         Finding("silent-each", "Every source leaves at least one question unaddressed.",
                 lambda v: min(silences(v).values()) > 0),
-        Finding("most-silent", f"{names([short[s] for s in silent])} {'leaves' if len(silent) == 1 else 'leave'} "
+        Finding("most-silent", f"{names([short[s] for s in silent])} {verb(len(silent), 'leaves')} "
                 "the most questions unaddressed.",
                 lambda v: None if not set(silent) <= set(v.sources) else most_silent(v)[0] == silent),
         Finding("supports-over-opposes", "More cells support a proposition than oppose one.",
@@ -111,7 +111,7 @@ def findings(evidence: Evidence) -> list[Finding]:
             lambda v: None if not {ROY, CIIS} <= set(v.sources) else _mostly_opposite(v, ROY, CIIS, questions)))
     if {ROY, CIIS, KURBANOV} <= set(evidence.sources):
         out.append(Finding(
-            "kurbanov-motive", f"On the two questions of motive, {short[KURBANOV]} takes the {short[CIIS]}’ position, not {short[ROY]}’s.",
+            "kurbanov-motive", f"On the two questions of motive, {short[KURBANOV]} takes the {possessive(short[CIIS])} position, not {possessive(short[ROY])}.",
             lambda v: None if not {ROY, CIIS, KURBANOV} <= set(v.sources) else
             all(v.coding[(q, KURBANOV)] == v.coding[(q, CIIS)] != v.coding[(q, ROY)] for q in MOTIVE)))
     if ZHANG in evidence.sources:
@@ -180,9 +180,9 @@ def summary(evidence: Evidence) -> ProseSummary:
         split=str(len(split)),
         questions=str(len(evidence.codebook.questions)),
         silent_each=("every source is silent on some" if not unsilent else
-                     f"{names(unsilent)} {'addresses' if len(unsilent) == 1 else 'address'} every question"),
+                     f"{names(unsilent)} {verb(len(unsilent), 'addresses')} every question"),
         most_silent=names(short),
-        most_silent_verb="leaves" if len(short) == 1 else "leave",
+        most_silent_verb=verb(len(short), "leaves"),
         most_silent_count=number_word(top) + (" each" if len(short) > 1 else ""),
         findings=number_word(total),
         robust=number_word(held),

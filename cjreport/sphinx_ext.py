@@ -139,12 +139,11 @@ def _drop_kernel_assets(context: dict[str, Any]) -> None:
     context["css_files"] = [a for a in context.get("css_files", []) if keep(a)]
 
 
-NUMBER_WORDS = ["no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"]
-
-
 def count_words(n: int) -> str:
-    """A count as the title prints it: words up to twelve, digits after."""
-    return NUMBER_WORDS[n] if n < len(NUMBER_WORDS) else str(n)
+    """A count as the title prints it: words up to twelve, digits after ("no sources" for none)."""
+    from .wording import number_word
+
+    return number_word(n, zero="no")
 
 
 def titled(title: str, n_sources: int) -> str:
