@@ -31,6 +31,8 @@ class Variant:
     label: str  # lower case, as it reads inside a sentence
     sources: tuple[str, ...]
     coding: Coding
+    kind: str = "book"  # book | without (one source left out) | not-chosen | second
+    left_out: str | None = None  # the source a "without" variant leaves out
 
 
 @dataclass(frozen=True)
@@ -74,14 +76,16 @@ def variants(evidence: Evidence) -> list[Variant]:
     sources = tuple(evidence.sources)
     out = [Variant("all sources", sources, final)]
     for sid in sources:
-        out.append(Variant(f"without {evidence.sources[sid].short_name}", tuple(s for s in sources if s != sid), final))
+        out.append(Variant(f"without {evidence.sources[sid].short_name}", tuple(s for s in sources if s != sid), final,
+                           "without", sid))
     adjudication = decisions(evidence)
     other = dict(final)
     for a in adjudication:
         other[(a.question, a.source)] = a.second if a.final == a.first else a.first
-    out.append(Variant("disagreed cells take the code not chosen", sources, other))
+    out.append(Variant("disagreed cells take the code not chosen", sources, other, "not-chosen"))
     second = second_codes(evidence)
-    out.append(Variant("second coder’s codes", sources, {**final, **{c: st for c, st in second.items() if c in final}}))
+    out.append(Variant("second coder’s codes", sources, {**final, **{c: st for c, st in second.items() if c in final}},
+                       "second"))
     return out
 
 
@@ -123,9 +127,15 @@ def findings(evidence: Evidence) -> list[Finding]:
     return out
 
 
-def sensitivity(evidence: Evidence) -> tuple[list[Variant], list[tuple[Finding, list[bool | None]]]]:
+def run(evidence: Evidence, items: list[Finding]) -> tuple[list[Variant], list[tuple[Finding, list[bool | None]]]]:
+    """Test each finding in every variant: the one machinery for the synthesis's findings and the home page's
+    key findings (cjreport/findings.py)."""
     vs = variants(evidence)
-    return vs, [(f, [f.test(v) for v in vs]) for f in findings(evidence)]
+    return vs, [(f, [f.test(v) for v in vs]) for f in items]
+
+
+def sensitivity(evidence: Evidence) -> tuple[list[Variant], list[tuple[Finding, list[bool | None]]]]:
+    return run(evidence, findings(evidence))
 
 
 def robust(evidence: Evidence) -> tuple[int, int]:
