@@ -15,6 +15,7 @@ from .coding import (Adjudication, ChangelogEntry, Code, Codebook, Event, Second
 from .corpus import Source, load_sources
 from .dataio import MAX_BYTES, read_yaml
 from .errors import DataError
+from .evidence_kinds import EvidenceKinds, load_evidence_kinds
 from .quotations import Quotation, load_quotations
 
 DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -71,6 +72,7 @@ class Evidence:
     adjudication: dict[tuple[str, str], Adjudication] | None = None
     segments: list[Segment] | None = None
     arguments: dict[str, Argument] | None = None
+    evidence_kinds: EvidenceKinds | None = None  # data/evidence-kinds.yaml
 
     def quotes_for(self, *, source: str | None = None, theme: str | None = None) -> list[Quotation]:
         return [q for q in self.quotations.values()
@@ -224,5 +226,6 @@ def _load(directory: Path, _fingerprint: str) -> Evidence:
     adjudication = load_adjudication(directory, codebook, sources, coding, second)
     segments = load_segments(directory, sources, codebook)
     arguments = load_arguments(directory, sources, quotes)
+    kinds = load_evidence_kinds(directory, quotes)
     return Evidence(directory, sources, quotes, codebook, coding, events, actors, changelog, second, adjudication,
-                    segments, arguments)
+                    segments, arguments, kinds)

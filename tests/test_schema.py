@@ -308,7 +308,7 @@ def test_readme_documents_every_field_and_value():
             missing.append(file)
         walk(model)
     for values in (schema.VOICES, schema.PART_KINDS, schema.SOURCE_KINDS, schema.STANCES, schema.DATE_STATUSES,
-                   schema.PRECISIONS, schema.ACTOR_KINDS, schema.CHANGES):
+                   schema.PRECISIONS, schema.ACTOR_KINDS, schema.CHANGES, schema.EVIDENCE_KINDS):
         missing += [v for v in values if f"`{v}`" not in readme]
     for pattern in (schema.SOURCE_ID, schema.QUOTE_ID, schema.SLUG, schema.EVENT_ID, schema.SEGMENT_ID, schema.BIBKEY,
                     schema.TEXT_FILE):
