@@ -108,3 +108,11 @@ def share(part: int, whole: int, noun: str) -> str:
     if whole > 0 and part == whole:
         return f"both {plural(noun)}" if whole == 2 else f"all {number_word(whole)} {plural(noun, whole)}"
     return f"{number_word(part, zero='none')} of the {number_word(whole)} {plural(noun, whole)}"
+
+
+def numbers(*ns: int, limit: int = WORDS_UP_TO) -> list[str]:
+    """Several counts in one sentence, in one form: all in words, or all in digits when any is above the limit
+    ("twelve of 25" mixes the two; "12 of 25" does not)."""
+    if any(n > limit for n in ns):
+        return [str(n) for n in ns]
+    return [number_word(n) for n in ns]

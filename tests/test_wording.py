@@ -72,3 +72,8 @@ def test_the_book_has_one_number_word():
     assert counts.names(["a", "b", "c"]) == wording.listing(["a", "b", "c"])
     for module in (counts, findings, sensitivity):
         assert module.number_word is wording.number_word
+
+
+def test_numbers_in_one_sentence_share_one_form():
+    assert wording.numbers(2, 5) == ["two", "five"]
+    assert wording.numbers(12, 25) == ["12", "25"]
