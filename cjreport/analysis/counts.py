@@ -10,7 +10,12 @@ from collections import Counter
 from types import SimpleNamespace
 
 from cjreport.data.evidence import Evidence
-from cjreport.wording import capital, names, number_word  # noqa: F401 - chapters call counts.names, counts.capital
+from cjreport.wording import capital, listing, number_word  # noqa: F401  (chapters call counts.capital, counts.number_word)
+
+
+def names(items: list[str]) -> str:
+    """‘A’, ‘A and B’, ‘A, B and C’ (wording.listing)."""
+    return listing(items)
 
 
 def short_names(evidence: Evidence, ids: list[str]) -> list[str]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from cjreport.analysis.agreement import decisions, second_codes
 from cjreport.data.evidence import Evidence
-from cjreport.wording import names, number_word
+from cjreport.wording import listing as names, number_word, possessive, verb
 
 Cell = tuple[str, str]
 Coding = dict[Cell, str]
@@ -29,6 +29,8 @@ class Variant:
     label: str  # lower case, as it reads inside a sentence
     sources: tuple[str, ...]
     coding: Coding
+    kind: str = "book"  # book | without (one source left out) | not-chosen | second
+    left_out: str | None = None  # the source a "without" variant leaves out
 
 
 @dataclass(frozen=True)
@@ -72,14 +74,16 @@ def variants(evidence: Evidence) -> list[Variant]:
     sources = tuple(evidence.sources)
     out = [Variant("all sources", sources, final)]
     for sid in sources:
-        out.append(Variant(f"without {evidence.sources[sid].short_name}", tuple(s for s in sources if s != sid), final))
+        out.append(Variant(f"without {evidence.sources[sid].short_name}", tuple(s for s in sources if s != sid), final,
+                           "without", sid))
     adjudication = decisions(evidence)
     other = dict(final)
     for a in adjudication:
         other[(a.question, a.source)] = a.second if a.final == a.first else a.first
-    out.append(Variant("disagreed cells take the code not chosen", sources, other))
+    out.append(Variant("disagreed cells take the code not chosen", sources, other, "not-chosen"))
     second = second_codes(evidence)
-    out.append(Variant("second coder’s codes", sources, {**final, **{c: st for c, st in second.items() if c in final}}))
+    out.append(Variant("second coder’s codes", sources, {**final, **{c: st for c, st in second.items() if c in final}},
+                       "second"))
     return out
 
 
@@ -94,7 +98,7 @@ def findings(evidence: Evidence) -> list[Finding]:
                 lambda v: len(split_questions(evidence, v)) > len(questions) / 2),
         Finding("silent-each", "Every source leaves at least one question unaddressed.",
                 lambda v: min(silences(v).values()) > 0),
-        Finding("most-silent", f"{names([short[s] for s in silent])} {'leaves' if len(silent) == 1 else 'leave'} "
+        Finding("most-silent", f"{names([short[s] for s in silent])} {verb(len(silent), 'leaves')} "
                 "the most questions unaddressed.",
                 lambda v: None if not set(silent) <= set(v.sources) else most_silent(v)[0] == silent),
         Finding("supports-over-opposes", "More cells support a proposition than oppose one.",
@@ -109,7 +113,7 @@ def findings(evidence: Evidence) -> list[Finding]:
             lambda v: None if not {ROY, CIIS} <= set(v.sources) else _mostly_opposite(v, ROY, CIIS, questions)))
     if {ROY, CIIS, KURBANOV} <= set(evidence.sources):
         out.append(Finding(
-            "kurbanov-motive", f"On the two questions of motive, {short[KURBANOV]} takes the {short[CIIS]}’ position, not {short[ROY]}’s.",
+            "kurbanov-motive", f"On the two questions of motive, {short[KURBANOV]} takes the {possessive(short[CIIS])} position, not {possessive(short[ROY])}.",
             lambda v: None if not {ROY, CIIS, KURBANOV} <= set(v.sources) else
             all(v.coding[(q, KURBANOV)] == v.coding[(q, CIIS)] != v.coding[(q, ROY)] for q in MOTIVE)))
     if ZHANG in evidence.sources:
@@ -121,9 +125,15 @@ def findings(evidence: Evidence) -> list[Finding]:
     return out
 
 
-def sensitivity(evidence: Evidence) -> tuple[list[Variant], list[tuple[Finding, list[bool | None]]]]:
+def run(evidence: Evidence, items: list[Finding]) -> tuple[list[Variant], list[tuple[Finding, list[bool | None]]]]:
+    """Test each finding in every variant: the one machinery for the synthesis's findings and the home page's
+    key findings (cjreport/findings.py)."""
     vs = variants(evidence)
-    return vs, [(f, [f.test(v) for v in vs]) for f in findings(evidence)]
+    return vs, [(f, [f.test(v) for v in vs]) for f in items]
+
+
+def sensitivity(evidence: Evidence) -> tuple[list[Variant], list[tuple[Finding, list[bool | None]]]]:
+    return run(evidence, findings(evidence))
 
 
 def robust(evidence: Evidence) -> tuple[int, int]:
@@ -160,9 +170,9 @@ def summary(evidence: Evidence) -> ProseSummary:
         split=str(len(split)),
         questions=str(len(evidence.codebook.questions)),
         silent_each=("every source is silent on some" if not unsilent else
-                     f"{names(unsilent)} {'addresses' if len(unsilent) == 1 else 'address'} every question"),
+                     f"{names(unsilent)} {verb(len(unsilent), 'addresses')} every question"),
         most_silent=names(short),
-        most_silent_verb="leaves" if len(short) == 1 else "leave",
+        most_silent_verb=verb(len(short), "leaves"),
         most_silent_count=number_word(top) + (" each" if len(short) > 1 else ""),
         findings=number_word(total),
         robust=number_word(held),

@@ -148,9 +148,17 @@ def load_coding(data_dir: Path, codebook: Codebook, sources: dict[str, Source],
         voices = {quotes[q].voice for q in qids}
         if row.stance == "not_addressed" and qids:
             raise DataError(path, "not_addressed takes no quotations", line=line, item=item)
-        if row.stance in ("supports", "opposes", "qualified") and "author" not in voices:
-            raise DataError(path, f"stance {row.stance!r} needs at least one quotation in the author's own voice "
-                            "(reported words never show the author's view)", line=line, item=item)
+        if row.stance in ("supports", "opposes", "qualified"):
+            if "author" not in voices:
+                raise DataError(path, f"stance {row.stance!r} needs at least one quotation in the author's own voice "
+                                "(reported words never show the author's view)", line=line, item=item)
+            # A position is the author's: evidence in anyone else's voice would lend the author words they only
+            # relay (issue 19). Reported words may still be named in the rationale, as context.
+            other = next((q for q in qids if quotes[q].voice != "author"), None)
+            if other is not None:
+                raise DataError(path, f"stance {row.stance!r} cites {other!r}, {quotes[other].voice} words of "
+                                f"{quotes[other].speaker}: a position cites only the author's own voice "
+                                "(mention reported words in the rationale instead)", line=line, item=item)
         if row.stance == "reports" and voices != {"reported"}:
             raise DataError(path, "stance 'reports' cites the reported words, and only them "
                             f"(found voices: {', '.join(sorted(voices)) or 'none'})", line=line, item=item)

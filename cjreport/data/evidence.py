@@ -14,6 +14,7 @@ from cjreport.data import schema
 from cjreport.data.coding import (Adjudication, ChangelogEntry, Code, Codebook, Event, SecondCode, load_adjudication, load_changelog,
                      load_codebook, load_coding, load_events, load_second_coding)
 from cjreport.data.corpus import Source, load_sources
+from cjreport.data.evidence_kinds import EvidenceKinds, load_evidence_kinds
 from cjreport.data.readers import MAX_BYTES, read_yaml
 from cjreport.data.errors import DataError
 from cjreport.data.quotations import Quotation, load_quotations
@@ -73,6 +74,7 @@ class Evidence:
     adjudication: dict[tuple[str, str], Adjudication] | None = None
     segments: list[Segment] | None = None
     arguments: dict[str, Argument] | None = None
+    evidence_kinds: EvidenceKinds | None = None  # data/evidence-kinds.yaml
 
     @cached_property
     def citing(self) -> dict[str, tuple[Code, ...]]:
@@ -260,5 +262,6 @@ def _load(directory: Path, _fingerprint: str) -> Evidence:
     adjudication = load_adjudication(directory, codebook, sources, coding, second)
     segments = load_segments(directory, sources, codebook)
     arguments = load_arguments(directory, sources, quotes)
+    kinds = load_evidence_kinds(directory, quotes)
     return Evidence(directory, sources, quotes, codebook, coding, events, actors, changelog, second, adjudication,
-                    segments, arguments)
+                    segments, arguments, kinds)

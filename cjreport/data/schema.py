@@ -297,6 +297,27 @@ class ArgumentRecord(Record):
     recommendations_note: Optional[str] = None
 
 
+# What a quotation offers as evidence (data/evidence-kinds.yaml; issue 19, item 2).
+EVIDENCE_KINDS = ("survey", "document", "statement", "event", "figure")
+EvidenceKind = Literal["survey", "document", "statement", "event", "figure"]
+
+
+class EvidenceKindRecord(Record):
+    id: EvidenceKind
+    label: NonBlank
+    definition: NonBlank
+
+
+class EvidenceTagRecord(Record):
+    quotation: QuoteId
+    kinds: Annotated[list[EvidenceKind], Field(min_length=1)]
+
+
+class EvidenceKindsRecord(Record):
+    kinds: Annotated[list[EvidenceKindRecord], Field(min_length=1)]
+    tags: list[EvidenceTagRecord]
+
+
 # --- turning pydantic's errors into one line ----------------------------------------------------------------
 
 def _describe(value: Any) -> str:
@@ -389,4 +410,5 @@ FILES = {
     "adjudication.csv": AdjudicationRow,
     "segments.yaml": SegmentRecord,
     "arguments.yaml": ArgumentRecord,
+    "evidence-kinds.yaml": EvidenceKindsRecord,
 }

@@ -21,7 +21,7 @@ import vl_convert
 
 from cjreport.data.evidence import Evidence, load
 from cjreport.views.markup import for_book
-from cjreport.views.present import source_name
+from cjreport.views.present import reference_numbers, source_name
 from cjreport.views.style import stance_colour, stance_symbol
 from cjreport.data.quotations import fold
 from cjreport.analysis.vocab import distinctive_words
@@ -289,12 +289,13 @@ def timeline(evidence: Evidence | None = None) -> Figure:
     """The chronology as rows in date order, one column per source: empty decades take no room."""
     ev = _ev(evidence)
     names = [source_name(s, ev) for s in ev.sources]
+    refs = reference_numbers(ev)  # quotations by their short reference (Q12), as the index and appendix show them
     rows = []
     for e in ev.events:
         for sid in e.sources:
             rows.append({"date": e.date, "kind": "event", "event": e.event, "source": source_name(sid, ev),
                          "mentioned by": ", ".join(source_name(s, ev) for s in e.sources),
-                         "quotations": " ".join(q for q in e.quotations if ev.quotations[q].source == sid) or "—"})
+                         "quotations": " ".join(refs[q] for q in e.quotations if ev.quotations[q].source == sid) or "—"})
     for s in ev.sources.values():
         rows.append({"date": s.date, "kind": "publication", "event": f"{source_name(s.id, ev)}’s text appears",
                      "source": source_name(s.id, ev), "mentioned by": f"dating: {s.date_status}",

@@ -1,84 +1,179 @@
-"""The home page's key findings (cjreport/analysis/findings.py), worded as MyST: counts of coded stances, with
-links to the chapter and the quotations behind them; they never state a proposition as true."""
+"""Key findings of the home page, worded and put through the sensitivity analysis; computed from the coding so they cannot drift from the evidence.
+
+A source "takes a position" on a question when it is coded supports, qualified or opposes; "reports only"
+and "not addressed" are not positions. The findings say which sources hold what, in words and with counts
+("two of the five sources", never "every source" for two), and never state a proposition as true. Each one
+goes through the sensitivity analysis (cjreport/sensitivity.py: each source left out in turn, the second
+coder's codes, the disagreed cells coded the other way) and the home page prints how firm it is beside it.
+"""
 
 from __future__ import annotations
 
-from cjreport.analysis.findings import Finding, agreements, lone_dissents, positions_held, single_voices, splits
+import re
+from dataclasses import dataclass
+
+from cjreport.analysis import sensitivity as sens
+from cjreport.analysis.findings import POSITIONS, Finding, agreements, splits
 from cjreport.data.evidence import Evidence, load
 from cjreport.views.markup import Markdown, escape, join
-from cjreport.wording import names, number_word
+from cjreport.views.present import positions_label, quote_ref
+from cjreport.wording import capital, is_plural_name, listing, number_word, share, verb
+
+MOST, FEWEST = 8, 5  # the home page's key findings: the issue asks for five to eight
+
+# How a sentence says each position of a source (a plural subject drops the -s through wording.verb).
+SAYS = {"supports": "agrees", "qualified": "agrees only in part", "opposes": "disagrees"}
 
 
-def _name(sid: str, ev: Evidence) -> str:
-    """Sources by their short names, as the book's prose names them."""
-    return ev.sources[sid].short_name
+@dataclass(frozen=True)
+class KeyFinding:
+    kind: str  # agreement | split
+    question: str
+    held: dict[str, tuple[str, ...]]  # stance -> the sources holding it (positions only), in source order
+    sentence: str  # plain text, as a person would write it
+    check: sens.Finding  # what the sensitivity analysis tests
+    takers: int  # sources taking a position
+    total: int  # sources in all
+    fails_without: tuple[str, ...]  # sources without which the finding does not hold
+    under_second: bool | None  # holds under the second coder's codes
+    under_not_chosen: bool | None  # holds with every disagreed cell coded as the adjudication did not choose
 
 
-def _names(sids: tuple[str, ...], ev: Evidence) -> str:
-    return names([_name(s, ev) for s in sids])
+def prose_name(sid: str, ev: Evidence) -> str:
+    """A source as a sentence names it: "Roy", "the CIIS fellows" (a group byline takes the article)."""
+    name = ev.sources[sid].short_name
+    return f"the {name}" if is_plural_name(name) else name
 
 
-SIDES = {"supports": "supporting", "qualified": "qualifying", "opposes": "opposing"}
+def _prose_names(sids, ev: Evidence) -> str:
+    return listing([prose_name(s, ev) for s in sids])
 
 
-def _verb(stance: str, n: int) -> str:
-    return {"supports": "support", "qualified": "qualify", "opposes": "oppose"}[stance] if n > 1 else stance
+def _lowercase_words(ev: Evidence) -> set[str]:
+    """Every word the codebook or the texts write in lower case somewhere: a proposition whose first word is among
+    them starts with a small letter inside a sentence ("The deepening …" -> "the deepening …"); a name never does."""
+    texts = [t for theme in ev.codebook.themes for q in theme.questions for t in (q.proposition, q.note, q.label)]
+    texts += [s.body_text for s in ev.sources.values()]
+    return {w.strip("'‘’") for text in texts for w in re.findall(r"[\w'’-]+", text) if w.islower()}
 
 
-def _count(n: int) -> str:
-    return "Both" if n == 2 else f"All {number_word(n)}"
+def typographic(text: str) -> str:
+    """Straight apostrophes and single quotes as the book's prose sets them: Japan’s, ‘re-militarization’."""
+    text = re.sub(r"(?<=\w)'(?=\w)", "’", text)
+    text = re.sub(r"(?<![\w])'", "‘", text)
+    return text.replace("'", "’")
 
 
-def _evidence(f: Finding, ev: Evidence) -> str:
-    """Where to read the evidence: the theme chapter and each quotation's place in the full text."""
-    question = ev.codebook.questions[f.question]
-    chapter = ev.codebook.theme(question.theme).chapter
-    quotes = ", ".join(f"{{ref}}`{qid} <{qid}>`" for qid in f.quotations)
-    return f"Evidence: chapter {{doc}}`{chapter}`" + (f"; quotations {quotes}" if quotes else "") + "."
+def clause(question: str, ev: Evidence) -> str:
+    """A proposition as a clause inside a sentence: no final stop, no parenthesis (the chapter and the linked
+    positions give the full wording), typographic quotes, and a small first letter unless the first word is a name."""
+    text = re.sub(r"\s*\([^)]*\)", "", ev.codebook.questions[question].proposition).strip().rstrip(".")
+    first = text.split(" ", 1)[0].strip("'‘’")
+    if first.lower() in _lowercase_words(ev):
+        at = next(i for i, c in enumerate(text) if c.isalpha())
+        text = text[:at] + text[at].lower() + text[at + 1:]
+    return typographic(text)
 
 
-def _proposition(question: str, ev: Evidence) -> str:
-    # "the proposition" before it, so a proposition's own capital (The…, Japan's…) never starts mid-sentence
-    return f"the proposition *{escape(ev.codebook.questions[question].proposition.rstrip('.'))}*"
+def _agreement_test(question: str, stance: str):
+    def test(v: sens.Variant) -> bool:
+        held = [s for s in v.sources if v.coding[(question, s)] in POSITIONS]
+        return len(held) >= 2 and {v.coding[(question, s)] for s in held} == {stance}
+    return test
 
 
-def key_findings(evidence: Evidence | None = None, top: int = 3) -> Markdown:
-    """The home page's key findings as MyST Markdown: agreement, the sharpest splits, single voices."""
+def _split_test(question: str):
+    def test(v: sens.Variant) -> bool:
+        return {"supports", "opposes"} <= {v.coding[(question, s)] for s in v.sources}
+    return test
+
+
+def _agreement_sentence(f: Finding, ev: Evidence) -> str:
+    (stance, held), = f.stances.items()
+    n, total = len(held), len(ev.sources)
+    together = "both" if n == 2 else "all"
+    says = {"supports": "hold that", "qualified": "accept only with reservations that", "opposes": "reject the view that"}[stance]
+    others = total - n
+    rest = ("" if not others else
+            f"; {'the other source takes' if others == 1 else f'the other {number_word(others)} take'} no position of their own")
+    return capital(f"{_prose_names(held, ev)} ({share(n, total, 'source')}) {together} {says} {clause(f.question, ev)}{rest}.")
+
+
+def _split_sentence(f: Finding, ev: Evidence) -> str:
+    n, total = sum(len(h) for h in f.stances.values()), len(ev.sources)
+    def says(stance: str, held: tuple[str, ...]) -> str:
+        first, _, rest = SAYS[stance].partition(" ")
+        # a group byline alone ("the CIIS fellows") still takes a plural verb
+        n = 2 if len(held) > 1 or is_plural_name(ev.sources[held[0]].short_name) else 1
+        return " ".join(filter(None, [_prose_names(held, ev), verb(n, first), rest]))
+
+    sides = "; ".join(says(stance, held) for stance, held in f.stances.items())
+    return capital(f"{share(n, total, 'source')} take a position on whether {clause(f.question, ev)}, and they divide: "
+                   f"{sides}.")
+
+
+def key_finding_list(evidence: Evidence | None = None, most: int = MOST) -> list[KeyFinding]:
+    """The home page's findings: every question on which the sources that take a position agree, then the
+    sharpest splits, up to `most` in all; each tested by the sensitivity analysis."""
     ev = evidence or load()
-    parts = [Markdown("**Where every source that takes a position agrees.**")]
-    agreed = agreements(ev)
-    for f in agreed:
-        (stance, held), = f.stances.items()
-        n = len(held)
-        parts.append(Markdown(
-            f"- {_count(n)} sources that take a position on {_proposition(f.question, ev)} {_verb(stance, n)} it: "
-            f"{escape(_names(held, ev))}; the other {number_word(len(ev.sources) - n)} take no position of their own. "
-            + _evidence(f, ev)))
-    if not agreed:
-        parts.append(Markdown("- On no question do all the sources that take a position agree."))
-    parts.append(Markdown("**The sharpest splits.**"))
-    found = splits(ev, top)
-    for f in found:
-        sides = "; ".join(f"{SIDES[stance]}: {escape(_names(held, ev))}" for stance, held in f.stances.items())
-        parts.append(Markdown(f"- On {_proposition(f.question, ev)} — {sides}. " + _evidence(f, ev)))
+    chosen = [("agreement", f) for f in agreements(ev)] + [("split", f) for f in splits(ev, top=len(ev.codebook.questions))]
+    chosen = chosen[:most]
+    checks = []
+    for kind, f in chosen:
+        if kind == "agreement":
+            (stance, _), = f.stances.items()
+            checks.append(sens.Finding(f"key-{f.question}", _agreement_sentence(f, ev), _agreement_test(f.question, stance)))
+        else:
+            checks.append(sens.Finding(f"key-{f.question}", _split_sentence(f, ev), _split_test(f.question)))
+    variants, results = sens.run(ev, checks)
+    out = []
+    for (kind, f), (check, held) in zip(chosen, results):
+        by_kind = {v.kind: r for v, r in zip(variants, held)}
+        out.append(KeyFinding(
+            kind, f.question, f.stances, check.text, check, sum(len(h) for h in f.stances.values()), len(ev.sources),
+            tuple(v.left_out for v, r in zip(variants, held) if v.kind == "without" and r is False),
+            by_kind.get("second"), by_kind.get("not-chosen")))
+    return out
+
+
+NOT_CHOSEN = "with the codes the adjudication did not choose"
+SECOND = "under the second coder’s codes"
+
+
+def strength(k: KeyFinding, ev: Evidence) -> str:
+    """How firm a key finding is, in plain sentences (tests/test_key_findings.py recomputes every part): how many
+    sources take a position; whether it holds without each source, under the second coder's codes and with the
+    codes the adjudication did not choose."""
+    holds, fails = [], []
+    if k.fails_without:
+        fails += [f"without {prose_name(s, ev)}" for s in k.fails_without]
+    else:
+        holds.append("without any one source")
+    for result, condition in ((k.under_second, SECOND), (k.under_not_chosen, NOT_CHOSEN)):
+        (holds if result else fails).append(condition)
+    text = f"Strength: {share(k.takers, k.total, 'source')} take a position."
+    if holds:
+        text += f" It holds {listing(holds)}."
+    if fails:
+        text += f" It does not hold {listing(fails, 'or')}."
+    return text
+
+
+def key_findings(evidence: Evidence | None = None, most: int = MOST) -> Markdown:
+    """The home page's key findings as MyST: each sentence, its strength beside it, and its evidence by speaker
+    and first words, each a link to the words in full (one click)."""
+    ev = evidence or load()
+    found = key_finding_list(ev, most)
     if not found:
-        parts.append(Markdown("- On no question do some sources support what others oppose."))
-    parts.append(Markdown("**What only one source raises.**"))
-    single = single_voices(ev)
-    for f in single:
-        stance = ev.codebook.stance(ev.coding[(f.question, f.addressed[0])].stance).label.lower()
-        parts.append(Markdown(f"- Only {escape(_name(f.addressed[0], ev))} addresses {_proposition(f.question, ev)} "
-                              f"(coded: {escape(stance)}). " + _evidence(f, ev)))
-    if not single:
-        parts.append(Markdown("- Every question is addressed by at least two sources."))
-    lone = lone_dissents(ev)
-    if lone:
-        parts.append(Markdown(f"Positions that one source holds alone against two or more that take the opposite one "
-                              f"({number_word(len(lone))}):"))
-    for f in lone:
-        (stance, (sid,)), = f.stances.items()
-        other = "opposes" if stance == "supports" else "supports"
-        n = len(positions_held(f.question, ev)[other])
-        parts.append(Markdown(f"- On {_proposition(f.question, ev)}, one source {stance} it, {escape(_name(sid, ev))}, "
-                              f"where {number_word(n)} {_verb(other, n)} it. " + _evidence(f, ev)))
+        return Markdown("On no question do two or more sources take a position of their own.\n")
+    parts = []
+    for k in found:
+        evidence_links = "; ".join(quote_ref(ev.coding[(k.question, sid)].quotations[0], ev)
+                                   for stance, held in k.held.items() for sid in held)
+        parts.append(Markdown(
+            f"```{{container}} cj-key-finding\n:name: finding-{k.question}\n\n"
+            f"{escape(k.sentence)}\n\n"
+            f"{{.cj-strength}}\n{escape(strength(k, ev))}\n\n"
+            f"{{.cj-finding-evidence}}\nIn their words: {evidence_links}; "
+            f"{{ref}}`every position on this question <{positions_label(k.question)}>`.\n```"))
     return join(parts)

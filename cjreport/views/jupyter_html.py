@@ -112,9 +112,18 @@ def _cite_year(name, rawtext, text, lineno, inliner, options=None, content=None)
 
 
 def _ref(name, rawtext, text, lineno, inliner, options=None, content=None):
-    # Every label the package links to (a quoted passage, a source) is on the appendix page.
+    # Every label the package links to is on the appendix page (a quoted passage, a source), except a quotation's
+    # full display as evidence (present.evidence_label), which is in the chapter of the cell that cites it.
     title, target = _split(text)
-    return [_link(title, f"{BOOK}appendix.html#{_anchor(target)}", rawtext)], []
+    page = "appendix"
+    if target.startswith("quote-"):
+        from cjreport.data.evidence import load
+        from cjreport.views.homes import homes
+
+        evidence = load()
+        question, _ = homes(evidence)[target.removeprefix("quote-")]
+        page = evidence.codebook.theme(evidence.codebook.questions[question].theme).chapter
+    return [_link(title, f"{BOOK}{page}.html#{_anchor(target)}", rawtext)], []
 
 
 def _doc(name, rawtext, text, lineno, inliner, options=None, content=None):

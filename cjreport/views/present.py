@@ -12,8 +12,9 @@ from collections import Counter
 from cjreport.data.evidence import Evidence, load
 from cjreport.views.markup import Markdown, escape, join, list_table
 from cjreport.data.quotations import Quotation, fold
+from cjreport.views.homes import evidence_label, homes
 from cjreport.views.style import stance_symbol
-from cjreport.wording import number_word
+from cjreport.wording import is_plural_name, listing, number_word, possessive  # number_word: chapters import it from here
 
 
 def _ev(evidence: Evidence | None) -> Evidence:
@@ -45,11 +46,11 @@ def speaker_line(quote: Quotation, evidence: Evidence | None = None) -> str:
     source = _ev(evidence).sources[quote.source]
     if quote.voice == "author":
         # a group byline ("CIIS fellows") is plural
-        role = "the authors" if source.short_name.split()[-1].endswith("s") and source.short_name.split()[-1].islower() else "the author"
+        role = "the authors" if is_plural_name(source.short_name) else "the author"
         return f"{escape(source.short_name)}, {role}"
     if quote.voice == "reported":
         return f"{escape(quote.speaker)}, as reported by {escape(source.short_name)}"
-    return f"{escape(quote.speaker)}, a reader comment below {escape(source.short_name)}’s article, not the author’s view"
+    return f"{escape(quote.speaker)}, a reader comment below {escape(possessive(source.short_name))} article, not the author’s view"
 
 
 def attribution(quote: Quotation, evidence: Evidence | None = None) -> str:
@@ -64,6 +65,42 @@ def quote(qid: str, evidence: Evidence | None = None) -> Markdown:
     ev = _ev(evidence)
     q = ev.quotations[qid]
     return Markdown(f"> {escape(q.text)}\n\n{{.cj-attribution}}\n{attribution(q, ev)}\n")
+
+
+def reference_numbers(evidence: Evidence | None = None) -> dict[str, str]:
+    """A short reference for each quotation, "Q1" onwards in source and text order: what the appendix's markers
+    and the quotation index show instead of ids (ids stay anchors and data)."""
+    ev = _ev(evidence)
+    ordered = sorted(ev.quotations.values(), key=lambda q: (q.source, q.start, q.end, q.id))
+    return {q.id: f"Q{i}" for i, q in enumerate(ordered, 1)}
+
+
+def first_words(text: str, n: int = 6) -> str:
+    """The opening words of a quotation in quotation marks, an ellipsis after the closing mark when there is more:
+    what stands between the marks stays verbatim (the build's audit checks every quoted passage)."""
+    words = fold(text).split()
+    if len(words) <= n + 2:
+        return f"“{' '.join(words)}”"
+    return f"“{' '.join(words[:n]).rstrip(',;:—–-')}”…"
+
+
+def _ref_text(text: str) -> str:
+    """Link text inside a {ref} role is not Markdown; only the role's own syntax must go (a backtick ends the role,
+    angle brackets start the target)."""
+    return re.sub(r"\s+", " ", re.sub(r"[`<>\\]", "", text)).strip()
+
+
+def quote_ref(qid: str, evidence: Evidence | None = None) -> str:
+    """A short reference to a quotation by its speaker and first words — Roy: “The alliance is…” — as inline
+    MyST, linking to where it is displayed in full as evidence (or, if no cell cites it, to its place in the
+    appendix)."""
+    ev = _ev(evidence)
+    q = ev.quotations[qid]
+    source = ev.sources[q.source].short_name
+    who = source if q.voice == "author" else (f"{q.speaker}, reported by {source}" if q.voice == "reported"
+                                              else f"{q.speaker}, a reader comment below {possessive(source)} article")
+    target = evidence_label(qid) if qid in homes(ev) else q.label
+    return f"{{ref}}`{_ref_text(f'{who}: {first_words(q.text)}')} <{target}>`"
 
 
 def stance_label(stance_id: str, evidence: Evidence | None = None) -> str:
@@ -90,15 +127,26 @@ def positions(question_id: str, evidence: Evidence | None = None) -> Markdown:
             silent.append(source_name(sid, ev))
             continue
         title = f"{source_name(sid, ev)}: {stance_symbol(code.stance)} {stance_label(code.stance, ev)}"
-        body = [f"{escape(code.rationale)}"] + [quote(qid, ev).text.strip() for qid in code.quotations]
+        home = homes(ev)
+        body = [f"{escape(code.rationale)}"]
+        for qid in code.quotations:
+            if home.get(qid) == (question_id, sid):
+                body.append(f"({evidence_label(qid)})=\n" + quote(qid, ev).text.strip())
+            else:
+                body.append(f"*Also cited here:* {quote_ref(qid, ev)}")
         cards.append(f":::{{grid-item-card}} {escape(title)}\n:class-card: cj-position cj-{code.stance}\n\n"
                      + "\n\n".join(body) + "\n:::")
-    parts = [f"*The proposition:* {escape(question.proposition)}"]
+    parts = [f"({positions_label(question_id)})=\n*The proposition:* {escape(question.proposition)}"]
     if cards:
         parts.append("::::{grid} 1 1 2 2\n:gutter: 2\n:class-container: cj-side-by-side\n\n" + "\n\n".join(cards) + "\n::::")
     if silent:
-        parts.append(f"*Not addressed by:* {escape(', '.join(silent))}.")
+        parts.append(f"*Not addressed by:* {escape(listing(silent))}.")
     return Markdown("\n\n".join(parts) + "\n")
+
+
+def positions_label(question_id: str) -> str:
+    """The anchor of a question's side-by-side positions (the home page's findings link there)."""
+    return f"positions-{question_id}"
 
 
 def stance_table(theme_id: str | None = None, evidence: Evidence | None = None) -> Markdown:
@@ -136,7 +184,7 @@ def silences(theme_id: str, evidence: Evidence | None = None) -> Markdown:
         text = f"**{escape(question.label)}** — {escape(split)}"
         if taken:
             text += " (" + escape(", ".join(f"{stance_label(k, ev).lower()}: {v}" for k, v in sorted(taken.items()))) + ")"
-        text += "; not addressed by " + (escape(", ".join(silent)) if silent else "none") + "."
+        text += ("; not addressed by " + escape(listing(silent)) if silent else "; every source addresses it") + "."
         items.append("- " + text)
     return Markdown("\n".join(items) + "\n")
 
@@ -192,7 +240,7 @@ def appendix(sid: str, evidence: Evidence | None = None) -> Markdown:
                          f"File `{s.file}`; SHA-256 `{s.sha256[:16]}…`. {cite(sid, ev)}"]
     segments = [seg for seg in (ev.segments or []) if seg.source == sid]
     for part in s.parts:
-        paragraphs = _paragraphs(s.text, part.start, part.end, quotes, segments)
+        paragraphs = _paragraphs(s.text, part.start, part.end, quotes, segments, reference_numbers(ev))
         if part.kind == "body":
             blocks.extend(paragraphs)
         else:
@@ -202,7 +250,8 @@ def appendix(sid: str, evidence: Evidence | None = None) -> Markdown:
     return Markdown("\n\n".join(blocks) + "\n")
 
 
-def _paragraphs(text: str, start: int, end: int, quotes: list[Quotation], segments: list | None = None) -> list[str]:
+def _paragraphs(text: str, start: int, end: int, quotes: list[Quotation], segments: list | None = None,
+                refs: dict[str, str] | None = None) -> list[str]:
     """Split [start, end) at line breaks; wrap quoted spans; put each quotation's label, and the label of the
     segment the paragraph is (data/segments.yaml), before its paragraph, so both can be linked to."""
     out = []
@@ -223,7 +272,8 @@ def _paragraphs(text: str, start: int, end: int, quotes: list[Quotation], segmen
             if s >= e:
                 continue
             pieces.append(escape_keep(text[cursor:s]))
-            pieces.append(f"[{escape_keep(text[s:e])}]{{.cj-quoted}}[{q.id}]{{.cj-marker}}")
+            # the marker is the quotation's short reference (Q12), as in the quotation index; the id is the anchor
+            pieces.append(f"[{escape_keep(text[s:e])}]{{.cj-quoted}}[{(refs or {}).get(q.id, '')}]{{.cj-marker}}")
             cursor = e
         pieces.append(escape_keep(text[cursor:line_end]))
         out.append("\n".join(labels + ["".join(pieces).strip()]))
@@ -244,9 +294,10 @@ def quotation_rows(evidence: Evidence | None = None) -> list[dict[str, str]]:
     """One row per quotation with source, speaker, theme, the questions it supports and their stances."""
     ev = _ev(evidence)
     rows = []
-    for q in ev.quotations.values():
+    refs = reference_numbers(ev)
+    for q in sorted(ev.quotations.values(), key=lambda q: int(refs[q.id][1:])):
         rows.append({
-            "id": q.id, "source": source_name(q.source, ev), "speaker": q.speaker, "voice": q.voice,
+            "id": q.id, "ref": refs[q.id], "source": source_name(q.source, ev), "speaker": q.speaker, "voice": q.voice,
             "theme": ev.codebook.theme(q.theme).short, "supports": "; ".join(f"{ev.codebook.questions[c.question].label}: {stance_label(c.stance, ev)}"
                                   for c in ev.citing.get(q.id, ())) or "—",
             "text": fold(q.text).strip(),
@@ -262,7 +313,7 @@ class QuotationIndex:
         self.rows = quotation_rows(self.evidence)
 
     def html(self) -> str:
-        cols = [("id", "Id"), ("source", "Source"), ("speaker", "Speaker"), ("theme", "Theme"),
+        cols = [("ref", "Ref."), ("source", "Source"), ("speaker", "Speaker"), ("theme", "Theme"),
                 ("supports", "Question: stance"), ("text", "Quotation")]
         head = "".join(f'<th scope="col">{label}</th>' for _, label in cols)
         body = []
@@ -270,24 +321,25 @@ class QuotationIndex:
             cells = []
             for key, _ in cols:
                 value = html.escape(row[key])
-                if key == "id":
-                    value = f'<a href="appendix.html#{html.escape(row["id"])}">{value}</a>'
-                cells.append(f'<td data-label="{html.escape(dict(cols)[key])}">{value}</td>')
+                if key == "ref":  # the short reference shows; the id is only the link's anchor
+                    value = f'<a href="appendix.html#{html.escape(row["id"])}" title="in context">{value}</a>'
+                order = f' data-order="{row["ref"][1:]}"' if key == "ref" else ""  # DataTables sorts Q2 before Q10
+                cells.append(f'<td data-label="{html.escape(dict(cols)[key])}"{order}>{value}</td>')
             body.append("<tr>" + "".join(cells) + "</tr>")
-        widths = (11, 9, 12, 12, 16, 40)  # the quotation gets the room
+        widths = (6, 10, 13, 13, 17, 41)  # the quotation gets the room
         colgroup = "<colgroup>" + "".join(f'<col style="width:{w}%">' for w in widths) + "</colgroup>"
         return (f'<table class="cj-datatable cj-cards display" style="width:100%" aria-label="Quotation index: {len(self.rows)} quotations">'
                 f"{colgroup}<caption>All {len(self.rows)} quotations; type in the search box to filter, click a header to sort."
                 f"</caption><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>")
 
     def markdown(self) -> Markdown:
-        # The PDF's form: a theme by its short name (the codebook title up to its colon), and an Id column
-        # wide enough for the longest word of an id.
-        rows = [[f"{{ref}}`{r['id']} <{r['id']}>`", escape(r["source"]), escape(r["speaker"]),
+        # The PDF's form: a theme by its short name (the codebook title up to its colon); the short reference
+        # (Q12) links to the passage in the appendix, as the appendix's markers show it.
+        rows = [[f"{{ref}}`{r['ref']} <{r['id']}>`", escape(r["source"]), escape(r["speaker"]),
                  escape(r["theme"].split(": ", 1)[0]), escape(r["supports"]), f"“{escape(r['text'])}”"] for r in self.rows]
-        return list_table(["Id", "Source", "Speaker", "Theme", "Question: stance", "Quotation"], rows,
+        return list_table(["Ref.", "Source", "Speaker", "Theme", "Question: stance", "Quotation"], rows,
                           caption="Every quotation in the book", name="table-quotation-index",
-                          widths=[17, 9, 12, 11, 17, 34])
+                          widths=[8, 11, 14, 12, 18, 37])
 
     def book_markdown(self) -> Markdown:
         """One MyST form for both builders: the HTML book shows the DataTables table, the PDF the long table."""
@@ -315,8 +367,9 @@ def keyword_in_context(term: str, evidence: Evidence | None = None, width: int =
 
 
 def other_passages(theme_id: str, evidence: Evidence | None = None) -> Markdown:
-    """Everything else the sources say on a theme: quotations filed under it that no coded cell cites, then
-    every paragraph coded to the theme that no quotation on the page comes from, as a one-line summary.
+    """Everything else the sources say on a theme, one line each: quotations filed under it that no cell of the
+    theme cites (by speaker and first words, linking to the full text), then every paragraph coded to the theme
+    that no quotation on the page comes from, as a one-line summary.
     With the side-by-side cards above, every segment assigned to the theme is thus quoted or summarised."""
     ev = _ev(evidence)
     cited = {qid for q in ev.codebook.theme(theme_id).questions for sid in ev.sources
@@ -325,7 +378,12 @@ def other_passages(theme_id: str, evidence: Evidence | None = None) -> Markdown:
     shown = [ev.quotations[qid] for qid in cited] + rest
     unquoted = [seg for seg in (ev.segments or []) if theme_id in seg.themes
                 and not any(q.source == seg.source and q.start < seg.end and q.end > seg.start for q in shown)]
-    parts = [quote(q.id, ev) for q in rest]
+    parts = []
+    if rest:
+        # one line each, by speaker and first words: the full words are a click away (issue 19, item 8)
+        lines = "\n".join(f"- {quote_ref(q.id, ev)}" for q in rest)
+        parts.append(Markdown("Other quotations filed under this theme, by speaker and first words (each links to "
+                              "its full text):\n\n" + lines))
     if unquoted:
         lines = "\n".join(f"- **{escape(source_name(seg.source, ev))}**: {escape(seg.summary)} "
                           f"({{ref}}`{_role_text(_paragraph_label(seg))} <{seg.id}>`)" for seg in unquoted)
@@ -370,14 +428,12 @@ def arguments(evidence: Evidence | None = None) -> Markdown:
         arg = ev.arguments[sid]
         blocks.append(f"### {escape(source_name(sid, ev))}")
         blocks.append(f"**Central claim.** {escape(arg.claim.summary)}")
-        blocks.append(quote(arg.claim.quotation, ev).text.strip())
+        blocks.append(f"In the source’s words: {quote_ref(arg.claim.quotation, ev)}")
         for i, point in enumerate(arg.points, 1):
-            blocks.append(f"**Point {i}.** {escape(point.summary)}")
-            blocks.append(quote(point.quotation, ev).text.strip())
+            blocks.append(f"**Point {i}.** {escape(point.summary)} ({quote_ref(point.quotation, ev)})")
         if arg.recommendations:
             for i, rec in enumerate(arg.recommendations, 1):
-                blocks.append(f"**Recommendation {i}.** {escape(rec.summary)}")
-                blocks.append(quote(rec.quotation, ev).text.strip())
+                blocks.append(f"**Recommendation {i}.** {escape(rec.summary)} ({quote_ref(rec.quotation, ev)})")
         else:
             blocks.append(f"*Recommendations:* {escape(arg.recommendations_note or 'none stated in the text.')}")
     return Markdown("\n\n".join(blocks) + "\n")
@@ -396,7 +452,7 @@ def event_readings(evidence: Evidence | None = None) -> Markdown:
         cards = []
         for sid in event.sources:
             qids = [q for q in event.quotations if ev.quotations[q].source == sid]
-            body = [quote(q, ev).text.strip() for q in qids] or ["*No quotation on this event.*"]
+            body = [quote_ref(q, ev) for q in qids] or ["*No quotation on this event.*"]
             coded = sorted({s for q in qids for s in stances.get(q, [])})
             if coded:
                 body.append("*Coded:* " + escape("; ".join(coded)))

@@ -24,6 +24,7 @@ from typing import Annotated, Optional
 from pydantic import Field
 
 from cjreport.data import schema
+from cjreport.project import BOOK_DIR
 from cjreport.data.readers import read_yaml
 from cjreport.data.errors import DataError
 from cjreport.data.evidence import Evidence, load
@@ -78,7 +79,7 @@ def default_bibfile(evidence: Evidence) -> Path:
     """book/references.bib beside the data directory; for a data directory elsewhere (a scratch copy, a test's
     CJREPORT_DATA), the book's own, in this checkout."""
     beside = evidence.data_dir.parent / "book" / "references.bib"
-    return beside if beside.exists() else Path(__file__).resolve().parent.parent / "book" / "references.bib"
+    return beside if beside.exists() else BOOK_DIR / "references.bib"
 
 
 def load_readings(evidence: Evidence | None = None, bibfile: Path | None = None) -> list[Reading] | None:

@@ -18,7 +18,9 @@ def test_each_theme_chapter_quotes_or_summarises_every_segment_of_its_theme(html
     for theme in evidence.codebook.themes:
         soup = _page(html_dir, theme.chapter)
         quoted = [fold(b.get_text(" ")).strip() for b in soup.find_all("blockquote")]
-        shown = [q for q in evidence.quotations.values() if fold(q.text).strip() in quoted]
+        # shown in full here, or by a short reference that links to the words (issue 19: shown in full once)
+        shown = [q for q in evidence.quotations.values()
+                 if fold(q.text).strip() in quoted or _links_to_words(soup, q, evidence)]
         links = {a["href"].split("#", 1)[1] for a in soup.select("a[href*='#seg-']")}
         for seg in evidence.segments:
             if theme.id not in seg.themes:
@@ -47,13 +49,23 @@ def test_coverage_shares_are_the_segment_codings(evidence):
             assert row["body words"] == words and row["share of body (%)"] == round(100 * words / body, 1)
 
 
+def _links_to_words(soup, quote, evidence) -> bool:
+    """A short reference to a quotation (issue 19: its full words are shown once, where they are evidence):
+    a link to its full display, or to its passage in the appendix, whose text names the speaker's source and
+    starts with the quotation's first words."""
+    first = " ".join(fold(quote.text).split()[:3])
+    return any(first in fold(a.get_text(" ")) and evidence.sources[quote.source].short_name in fold(a.get_text(" "))
+               for a in soup.select(f'a[href$="#quote-{quote.id}"], a[href$="#{quote.id}"]'))
+
+
 def test_every_source_argument_and_every_shared_event_is_shown(html_dir, evidence):
-    sources = fold(_page(html_dir, "sources").get_text(" "))
+    sources = _page(html_dir, "sources")
     for argument in evidence.arguments.values():
         for item in (argument.claim, *argument.points, *argument.recommendations):
-            assert fold(evidence.quotations[item.quotation].text).strip() in sources, item.quotation
-    synthesis = fold(_page(html_dir, "synthesis").get_text(" "))
+            assert fold(item.summary).strip() in fold(sources.get_text(" ")), item.quotation
+            assert _links_to_words(sources, evidence.quotations[item.quotation], evidence), item.quotation
+    synthesis = _page(html_dir, "synthesis")
     for event in evidence.events:
         if len(event.sources) > 1:
             for qid in event.quotations:
-                assert fold(evidence.quotations[qid].text).strip() in synthesis, (event.id, qid)
+                assert _links_to_words(synthesis, evidence.quotations[qid], evidence), (event.id, qid)

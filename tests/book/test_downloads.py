@@ -210,6 +210,10 @@ def _drop_source(data: Path, sid: str) -> None:
         if (data / name).exists():
             records = yaml.safe_load((data / name).read_text(encoding="utf-8")) or []
             (data / name).write_text(yaml.safe_dump([r for r in records if str(r.get("source")) != sid], allow_unicode=True, sort_keys=False, width=1000), encoding="utf-8")
+    if (data / "evidence-kinds.yaml").exists():
+        kinds = yaml.safe_load((data / "evidence-kinds.yaml").read_text(encoding="utf-8"))
+        kinds["tags"] = [t for t in kinds["tags"] if t["quotation"] not in dropped]
+        (data / "evidence-kinds.yaml").write_text(yaml.safe_dump(kinds, allow_unicode=True, sort_keys=False, width=1000), encoding="utf-8")
     for name in ("coding.csv", "coding-second.csv", "adjudication.csv"):
         frame = pd.read_csv(data / name, dtype=str, keep_default_na=False)
         frame[frame["source"] != sid].to_csv(data / name, index=False, lineterminator="\n")
@@ -239,12 +243,12 @@ def test_key_findings_are_computed_from_the_data(data_copy, monkeypatch, evidenc
 def test_home_page_shows_the_key_findings(html_dir, evidence):
     article = _soup(html_dir / "book" / "intro.html").select_one("#key-findings")
     text = fold(article.get_text(" "))
-    for f in [*findings.agreements(evidence), *findings.splits(evidence), *findings.lone_dissents(evidence)]:
-        proposition = evidence.codebook.questions[f.question].proposition.rstrip(".")
-        assert fold(proposition) in text, proposition
-        for qid in f.quotations:  # each finding links to its evidence
-            link = article.select_one(f'a[href$="#{qid}"]')
-            assert link is not None, f"finding on {f.question} does not link quotation {qid}"
+    for k in findings.key_finding_list(evidence):
+        assert fold(k.sentence) in text, k.sentence
+        for stance, held in k.held.items():  # each finding links to the words of every source it names
+            for sid in held:
+                qid = evidence.coding[(k.question, sid)].quotations[0]
+                assert article.select_one(f'a[href$="#quote-{qid}"]') is not None, (k.question, qid)
 
 
 # --- colophon -------------------------------------------------------------------------------------------

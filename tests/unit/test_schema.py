@@ -132,6 +132,28 @@ def test_supports_citing_only_reported_words(evidence, data_copy):
     assert "author's own voice" in message
 
 
+def test_position_citing_reported_words_beside_the_authors(evidence, data_copy):
+    """Issue 19: a position (supports, qualified, opposes) cites only the author's own words, even when one of
+    them is there: reported words beside them are refused with one line naming the file, the line and the cell."""
+    code = next(c for c in evidence.coding.values() if c.stance in ("supports", "qualified", "opposes")
+                and any(q.voice == "reported" for q in evidence.quotes_for(source=c.source)))
+    reported = next(q for q in evidence.quotes_for(source=code.source) if q.voice == "reported")
+    path = data_copy / "coding.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    row = next(i for i, line in enumerate(lines) if line.startswith(f"{code.question},{code.source},{code.stance},"))
+    lines[row] = lines[row] + " " + reported.id  # the author's quotations stay; a reported one joins them
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    message = check(data_copy)
+    assert message.startswith(f"error: data/coding.csv:{row + 1} [{code.question} × {code.source}]: ")
+    assert reported.id in message and "only the author's own voice" in message
+
+
+def test_no_position_cites_words_other_than_the_authors(evidence):
+    for code in evidence.coding.values():
+        if code.stance in ("supports", "qualified", "opposes"):
+            assert {evidence.quotations[q].voice for q in code.quotations} == {"author"}, (code.question, code.source)
+
+
 @pytest.mark.parametrize("file, old, new, expected", [
     ("sources.yaml", "author: Denny Roy", "author: '  '", "author: must not be empty or blank"),
     ("quotations.yaml", "speaker: US government", "speaker: ''", "speaker: must not be empty or blank"),
@@ -286,7 +308,7 @@ def test_readme_documents_every_field_and_value():
             missing.append(file)
         walk(model)
     for values in (schema.VOICES, schema.PART_KINDS, schema.SOURCE_KINDS, schema.STANCES, schema.DATE_STATUSES,
-                   schema.PRECISIONS, schema.ACTOR_KINDS, schema.CHANGES):
+                   schema.PRECISIONS, schema.ACTOR_KINDS, schema.CHANGES, schema.EVIDENCE_KINDS):
         missing += [v for v in values if f"`{v}`" not in readme]
     for pattern in (schema.SOURCE_ID, schema.QUOTE_ID, schema.SLUG, schema.EVENT_ID, schema.SEGMENT_ID, schema.BIBKEY,
                     schema.TEXT_FILE):

@@ -1,0 +1,199 @@
+"""Evidence and timing (issue 19, item 2): what each source offers as evidence, and which events each text came
+too early to know.
+
+Evidence kinds come from data/evidence-kinds.yaml (tags on quotations). Timing compares the publication date of
+each source (data/sources.yaml, printed or inferred, as precise as known) with the dated events of data/events.csv:
+a date known only to the month or year is a span, and an event is after a text only when the event's span begins
+after the text's span ends; when the spans overlap the order cannot be told. The book reports these orders; it
+does not say that a source would have judged otherwise had it known.
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import date
+
+from cjreport.data.evidence import Evidence
+from cjreport.views.markup import Markdown, escape, list_table
+from cjreport.views.present import quote_ref
+from cjreport.wording import capital, number_word, numbers
+
+POSITIONS = ("supports", "qualified", "opposes")
+
+
+def span(text: str) -> tuple[date, date]:
+    """The first and last day a date of the data (YYYY, YYYY-MM or YYYY-MM-DD) can mean."""
+    parts = [int(p) for p in text.split("-")]
+    if len(parts) == 1:
+        return date(parts[0], 1, 1), date(parts[0], 12, 31)
+    if len(parts) == 2:
+        return date(parts[0], parts[1], 1), date(parts[0], parts[1], calendar.monthrange(parts[0], parts[1])[1])
+    return date(*parts), date(*parts)
+
+
+def order(first: str, second: str) -> str:
+    """"before", "after" or "unknown": whether the date `second` is certainly before or after `first`."""
+    a, b = span(first), span(second)
+    if b[0] > a[1]:
+        return "after"
+    if b[1] < a[0]:
+        return "before"
+    return "unknown"
+
+
+def readable_date(text: str) -> str:
+    parts = [int(p) for p in text.split("-")]
+    if len(parts) == 1:
+        return str(parts[0])
+    month = calendar.month_name[parts[1]]
+    return f"{month} {parts[0]}" if len(parts) == 2 else f"{parts[2]} {month} {parts[0]}"
+
+
+def source_date(sid: str, ev: Evidence, *, inline: bool = False) -> str:
+    """A source's date as a reader reads it, marked when it is inferred rather than printed ("August 2024
+    (inferred)"; inside a parenthesis, "August 2024, inferred")."""
+    s = ev.sources[sid]
+    if s.date_status != "inferred":
+        return readable_date(s.date)
+    return readable_date(s.date) + (", date inferred" if inline else " (inferred)")
+
+
+@dataclass(frozen=True)
+class Unknowable:
+    source: str
+    after: tuple[str, ...]  # event ids certainly after the source's date
+    unclear: tuple[str, ...]  # event ids whose order with the source's date cannot be told
+
+
+def unknowable(ev: Evidence) -> list[Unknowable]:
+    """For each source, the events of data/events.csv (events some source mentions) that came after it."""
+    out = []
+    for sid, s in ev.sources.items():
+        # an event the source itself mentions (as upcoming, say) is not one it could not know
+        after = tuple(e.id for e in ev.events if order(s.date, e.date) == "after" and sid not in e.sources)
+        unclear = tuple(e.id for e in ev.events if order(s.date, e.date) == "unknown" and sid not in e.sources)
+        out.append(Unknowable(sid, after, unclear))
+    return out
+
+
+@dataclass(frozen=True)
+class DateGap:
+    question: str
+    earlier: str  # the source that wrote first
+    later: str  # the source whose position cites the later event
+    event: str
+    quotations: tuple[str, ...]  # the later source's quotations in that cell tied to the event
+
+
+def date_gaps(ev: Evidence) -> list[DateGap]:
+    """Cells where two sources take different positions and the later one's cited words are tied (data/events.csv)
+    to an event after the earlier source's date: a disagreement that may be, in part, a difference of date."""
+    by_quote: dict[str, list[str]] = {}
+    for e in ev.events:
+        for qid in e.quotations:
+            by_quote.setdefault(qid, []).append(e.id)
+    events = {e.id: e for e in ev.events}
+    gaps = []
+    for qid_question in ev.codebook.questions:
+        cells = {sid: ev.coding[(qid_question, sid)] for sid in ev.sources}
+        for later, code in cells.items():
+            if code.stance not in POSITIONS:
+                continue
+            for earlier, other in cells.items():
+                if other.stance not in POSITIONS or other.stance == code.stance or earlier == later:
+                    continue
+                tied: dict[str, list[str]] = {}
+                for quote in code.quotations:
+                    for eid in by_quote.get(quote, []):
+                        if order(ev.sources[earlier].date, events[eid].date) == "after":
+                            tied.setdefault(eid, []).append(quote)
+                gaps += [DateGap(qid_question, earlier, later, eid, tuple(qs)) for eid, qs in tied.items()]
+    return gaps
+
+
+def _name(sid: str, ev: Evidence) -> str:
+    from cjreport.views.findings import prose_name
+
+    return prose_name(sid, ev)
+
+
+def evidence_table(evidence: Evidence) -> Markdown:
+    """A table per source, one row per kind of evidence: how many of its quotations offer it, and which (by
+    speaker and first words, linking to the words), or that it offers none of that kind."""
+    ev = evidence
+    kinds = ev.evidence_kinds
+    if kinds is None:
+        return Markdown("*No evidence tags in data/evidence-kinds.yaml.*\n")
+    parts = []
+    for sid, source in ev.sources.items():
+        found = kinds.of_source(sid, ev.quotations)
+        rows = []
+        for kind in kinds.kinds:
+            qids = found[kind.id]
+            rows.append([f"**{escape(kind.label)}**", number_word(len(qids), zero="none"),
+                         "; ".join(quote_ref(q, ev) for q in qids) if qids else "none among its quotations"])
+        tagged = {q for qs in found.values() for q in qs}
+        tagged_n, all_n = numbers(len(tagged), len(ev.quotes_for(source=sid)))
+        caption = (f"{source.short_name} ({source_date(sid, ev)}): what its quotations offer as evidence "
+                   f"({tagged_n} of its {all_n} quotations offer some)")
+        parts.append(list_table(["Kind", "Quotations", "Which"], rows, caption=caption,
+                                name=f"table-evidence-{sid}", widths=[22, 14, 64], classes="cj-cards cj-evidence"))
+    return Markdown("\n\n".join(p.text.strip("\n") for p in parts) + "\n")
+
+
+def short_event(text: str) -> str:
+    """An event's first clause, without the notes data/events.csv keeps after a semicolon or in parentheses."""
+    return text.split(";")[0].split(" (")[0].rstrip(".").strip()
+
+
+def timing_table(evidence: Evidence) -> Markdown:
+    """Which texts predate which events: one row per event of data/events.csv that came after at least one
+    source was published, one column per source (wrote before it, after it, or the order cannot be told)."""
+    ev = evidence
+    header = ["Event", "Mentioned by"] + [f"{escape(s.short_name)} ({escape(source_date(sid, ev))})"
+                                          for sid, s in ev.sources.items()]
+    word = {"after": "wrote before it", "before": "wrote after it", "unknown": "same month or year"}
+    rows = []
+    for e in ev.events:
+        orders = {sid: order(s.date, e.date) for sid, s in ev.sources.items()}
+        if "after" not in orders.values():
+            continue
+        rows.append([f"**{escape(readable_date(e.date))}**: {escape(short_event(e.event))}",
+                     escape(", ".join(ev.sources[s].short_name for s in e.sources))]
+                    + [("mentions it, " if sid in e.sources else "") + ("**" + escape(word[o]) + "**" if o == "after" else escape(word[o]))
+                       for sid, o in orders.items()])
+    n = len(ev.sources)
+    widths = [30, 12] + [max(1, 58 // n)] * n
+    return list_table(header, rows, caption="Which texts predate which events: events the sources mention, dated "
+                      "after at least one of the texts", name="table-timing", widths=widths, classes="cj-cards cj-timing")
+
+
+def timing_notes(evidence: Evidence) -> Markdown:
+    """One line per pair of sources whose different positions on a question may be, in part, a difference of date."""
+    ev = evidence
+    events = {e.id: e for e in ev.events}
+    gaps = date_gaps(ev)
+    if not gaps:
+        return Markdown("No two sources take different positions where the later one cites an event the earlier "
+                        "one could not know.\n")
+    from cjreport.views.findings import SAYS
+    from cjreport.wording import is_plural_name, possessive, verb
+
+    def says(sid: str) -> str:
+        first, _, rest = SAYS[ev.coding[(g.question, sid)].stance].partition(" ")
+        n = 2 if is_plural_name(ev.sources[sid].short_name) else 1
+        return " ".join(filter(None, [verb(n, first), rest]))
+
+    lines = []
+    for g in gaps:
+        question = ev.codebook.questions[g.question]
+        event = events[g.event]
+        refs = "; ".join(quote_ref(q, ev) for q in g.quotations)
+        lines.append(
+            f"- **{escape(question.label)}.** {escape(capital(_name(g.earlier, ev)))} "
+            f"({escape(source_date(g.earlier, ev, inline=True))}) {escape(says(g.earlier))}; {escape(_name(g.later, ev))} "
+            f"({escape(source_date(g.later, ev, inline=True))}) {escape(says(g.later))}, citing an event "
+            f"{escape(_name(g.earlier, ev))} could not know: {escape(short_event(event.event))} "
+            f"({escape(readable_date(event.date))}). In {escape(possessive(_name(g.later, ev)))} words: {refs}.")
+    return Markdown("\n".join(lines) + "\n")

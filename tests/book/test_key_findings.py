@@ -1,0 +1,132 @@
+"""Issue 19, item 4: the home page's key findings, each with its strength beside it. The strength is recomputed
+here from the data files themselves (coding.csv, coding-second.csv, adjudication.csv, sources.yaml), not through
+the package's sensitivity code, and compared with what the built home page prints."""
+
+from __future__ import annotations
+
+import csv
+import re
+
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+
+from cjreport.views import findings
+from cjreport import wording
+from cjreport.data.quotations import fold
+
+POS = {"supports", "qualified", "opposes"}
+
+
+def _rows(path):
+    with open(path, encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+@pytest.fixture(scope="module")
+def data(evidence):
+    d = evidence.data_dir
+    final = {(r["question"], r["source"]): r["stance"] for r in _rows(d / "coding.csv")}
+    second = {**final, **{(r["question"], r["source"]): r["stance"] for r in _rows(d / "coding-second.csv")}}
+    not_chosen = dict(final)
+    for r in _rows(d / "adjudication.csv"):
+        not_chosen[(r["question"], r["source"])] = r["second"] if r["final"] == r["first"] else r["first"]
+    sources = {str(s["id"]): s.get("short_name") or s["author"].split()[-1]
+               for s in yaml.safe_load((d / "sources.yaml").read_text(encoding="utf-8"))}
+    quotes = {q["id"]: q for q in yaml.safe_load((d / "quotations.yaml").read_text(encoding="utf-8"))}
+    cited = {(r["question"], r["source"]): r["quotations"].split() for r in _rows(d / "coding.csv")}
+    return final, second, not_chosen, sources, quotes, cited
+
+
+def _holds(question, coding, among, kind, stance):
+    held = [s for s in among if coding[(question, s)] in POS]
+    if kind == "agreement":
+        return len(held) >= 2 and {coding[(question, s)] for s in held} == {stance}
+    return {"supports", "opposes"} <= {coding[(question, s)] for s in among}
+
+
+def _name(short):
+    return f"the {short}" if wording.is_plural_name(short) else short
+
+
+@pytest.fixture(scope="module")
+def printed(html_dir):
+    soup = BeautifulSoup((html_dir / "book" / "intro.html").read_text(encoding="utf-8"), "html.parser")
+    return {div["id"].removeprefix("finding-"): div for div in soup.select("div.cj-key-finding[id^='finding-']")}
+
+
+def test_five_to_eight_key_findings_on_the_home_page(printed, data):
+    final, *_ = data
+    questions = {q for q, _ in final}
+    assert findings.FEWEST <= len(printed) <= findings.MOST or len(printed) == len(questions), len(printed)
+
+
+def test_every_key_finding_states_its_strength_as_recomputed_from_the_data(printed, data):
+    final, second, not_chosen, sources, *_ = data
+    assert printed, "no key finding on the home page"
+    for question, div in printed.items():
+        takers = [s for s in sources if final[(question, s)] in POS]
+        stances = {final[(question, s)] for s in takers}
+        kind, stance = ("agreement", next(iter(stances))) if len(stances) == 1 else ("split", None)
+        assert _holds(question, final, list(sources), kind, stance), question  # it holds on the book's codes
+        strength = fold(div.select_one("p.cj-strength").get_text(" "))
+        holds_part, _, fails_part = strength.partition("It does not hold")
+        assert f"{wording.share(len(takers), len(sources), 'source')} take a position" in strength, (question, strength)
+        fails_without = [s for s in sources if not _holds(question, final, [x for x in sources if x != s], kind, stance)]
+        for sid, short in sources.items():
+            said = f"without {_name(short)}" in fails_part
+            assert said == (sid in fails_without), (question, short, strength)
+        assert ("without any one source" in holds_part) == (not fails_without), (question, strength)
+        for coding, phrase in ((second, "under the second coder’s codes"),
+                               (not_chosen, "with the codes the adjudication did not choose")):
+            expected = _holds(question, coding, list(sources), kind, stance)
+            assert (phrase in holds_part) == expected and (phrase in fails_part) == (not expected), (question, phrase, strength)
+
+
+def test_every_key_finding_counts_in_words_and_names_who_holds_what(printed, data):
+    final, _, _, sources, *_ = data
+    for question, div in printed.items():
+        sentence = fold(div.find("p").get_text(" "))
+        takers = [s for s in sources if final[(question, s)] in POS]
+        assert wording.share(len(takers), len(sources), "source") in sentence.lower(), sentence
+        if len(takers) < len(sources):
+            assert "every source" not in sentence.lower() and "all the sources" not in sentence.lower(), sentence
+        for sid in takers:
+            assert sources[sid] in sentence, (question, sources[sid], sentence)
+
+
+def test_evidence_is_one_click_away_by_speaker_and_words(printed, data):
+    final, _, _, sources, quotes, cited = data
+    for question, div in printed.items():
+        links = div.select("p.cj-finding-evidence a")
+        for sid in (s for s in sources if final[(question, s)] in POS):
+            qid = cited[(question, sid)][0]
+            link = next((a for a in links if a["href"].endswith(f"#quote-{qid}")), None)
+            assert link is not None, (question, sid, qid)
+            text = fold(link.get_text(" "))
+            first = " ".join(fold(quotes[qid]["text"]).split()[:3])
+            assert sources[sid] in text and first in text and qid not in text, text
+        assert any(a["href"].endswith(f"#positions-{question}") for a in links), question
+
+
+def test_strength_follows_a_changed_coding(evidence, data_copy, monkeypatch):
+    """Break a finding in the data (one of its sources now says nothing) and its strength changes with it."""
+    from cjreport import load
+
+    k = next(k for k in findings.key_finding_list(evidence) if k.kind == "agreement" and k.takers > 2)
+    (stance, held), = k.held.items()
+    path = data_copy / "coding.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    row = next(i for i, line in enumerate(lines) if line.startswith(f"{k.question},{held[0]},"))
+    lines[row] = f"{k.question},{held[0]},not_addressed,Dropped for the test.,"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    for name in ("coding-second.csv", "adjudication.csv"):  # keep the files consistent with the change
+        p = data_copy / name
+        kept = [l for l in p.read_text(encoding="utf-8").splitlines() if not l.startswith(f"{k.question},{held[0]},")]
+        if name == "coding-second.csv":
+            kept.append(f"{k.question},{held[0]},not_addressed,Dropped for the test.,")
+        p.write_text("\n".join(kept) + "\n", encoding="utf-8")
+    monkeypatch.setenv("CJREPORT_DATA", str(data_copy))
+    changed = next(x for x in findings.key_finding_list(load()) if x.question == k.question)
+    assert changed.takers == k.takers - 1
+    assert re.search(wording.share(changed.takers, changed.total, "source"), findings.strength(changed, evidence))
