@@ -18,9 +18,8 @@ import sys
 import time
 from pathlib import Path
 
-from .errors import DataError
+from .errors import DataError, all_errors
 from .evidence import Evidence, data_dir, fingerprint, load
-from .sphinx_ext import PDF_NAME
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -34,23 +33,49 @@ def inputs_fingerprint(root: Path) -> str:
     return digest.hexdigest()
 
 
+MAX_ERRORS = 20  # enough to fix a batch in one go; more would scroll the first ones away
+
+
 def verified_data(root: Path | None = None) -> Evidence:
-    """Load and verify data/ (and what Sphinx would read from it), or stop with one line before anything is written."""
-    from . import bib
+    """Load and verify data/ (and what Sphinx would read from it), or stop before anything is written, listing
+    every independent problem, one line each (`error: <file>:<line> [<id>]: <what>`), up to MAX_ERRORS."""
+    from .evidence import check
 
     directory = data_dir()
     try:
-        evidence = load()
-        if root is not None:
-            bib.check(evidence, _other_bibfiles(root))
-    except DataError as exc:
-        raise SystemExit(f"error: {exc.relative_to(directory.parent)}") from None
+        evidence, errors, skipped = check(directory)
+        if evidence is not None and root is not None:
+            errors = _book_inputs(root, evidence)
     except Exception as exc:  # a loader bug must still read as one line, and never let a build start
         raise SystemExit(f"error: {directory.name}/: internal error while checking the data "
                          f"({type(exc).__name__}: {' '.join(str(exc).split())[:200]})") from None
+    if errors:
+        # stdout says what was not checked; stderr holds the errors only, one line each.
+        if skipped:
+            print(f"note: not checked until the files above are fixed (they depend on them): "
+                  f"{', '.join(s.file for s in skipped)}", flush=True)
+        lines = [f"error: {error}" for error in errors[:MAX_ERRORS]]
+        if len(errors) > MAX_ERRORS:
+            lines.append(f"error: … and {len(errors) - MAX_ERRORS} more ({len(errors)} in all); fix these first")
+        raise SystemExit("\n".join(lines))
     print(f"data/ verified: {len(evidence.sources)} sources, {len(evidence.quotations)} quotations, "
           f"{len(evidence.coding)} coded cells", flush=True)
     return evidence
+
+
+def _book_inputs(root: Path, evidence: Evidence) -> list[DataError]:
+    """What the book reads beside data/ and must agree with it: the .bib files (no hand-made entry for a source)."""
+    from . import bib
+
+    errors: list[DataError] = []
+    try:
+        bib.check(evidence, _other_bibfiles(root))
+    except DataError as exc:
+        errors.extend(all_errors(exc))
+    for error in errors:  # data/ files named from the project that holds data/, the book's own from its root
+        error.relative_to(evidence.data_dir.parent)
+        error.relative_to(root)
+    return errors
 
 
 def _other_bibfiles(root: Path) -> list[Path]:
@@ -88,6 +113,8 @@ def _jupyter_book(root: Path, work: Path, builder: str) -> None:
 
 
 def build(root: Path, out: Path, pdf: bool) -> None:
+    from .sphinx_ext import PDF_NAME  # here, not at the top: it imports Sphinx, which `make check` does not need
+
     started = time.perf_counter()
     evidence = verified_data(root)
 

@@ -16,7 +16,7 @@ from typing import Annotated, Any, Literal, Optional
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from .errors import DataError
+from .errors import DataError, DataErrors, Problems
 
 VOICES = ("author", "reported", "commenter")
 PART_KINDS = ("body", "furniture", "comments")
@@ -341,11 +341,11 @@ def check(model: type[Record], raw: Any, path, *, line: int | None = None, item:
     try:
         return model.model_validate(raw)
     except ValidationError as exc:
-        error = exc.errors(include_url=False)[0]
         if item is None and isinstance(raw, dict) and isinstance(raw.get("id"), str):
             item = raw["id"]
-        raise DataError(path, _message(error), line=_line_of(raw, error["loc"]) or line or getattr(raw, "line", None),
-                        item=item) from None
+        # Every field's error, not only the first: a scaffolded record with five TODOs is five lines in one run.
+        raise DataErrors([DataError(path, _message(error), line=_line_of(raw, error["loc"]) or line or getattr(raw, "line", None),
+                                    item=item) for error in exc.errors(include_url=False)]) from None
 
 
 def check_list(model: type[Record], raw: Any, path, *, what: str) -> list:
@@ -354,7 +354,13 @@ def check_list(model: type[Record], raw: Any, path, *, what: str) -> list:
         raw = []
     if not isinstance(raw, list):
         raise DataError(path, f"expected a list of {what}, found {type(raw).__name__}", line=getattr(raw, "line", None))
-    return [check(model, record, path, line=getattr(raw, "line", None)) for record in raw]
+    problems = Problems()
+    records = []
+    for record in raw:
+        with problems.each():
+            records.append(check(model, record, path, line=getattr(raw, "line", None)))
+    problems.raise_any()  # every bad record of the file at once; the file's other checks wait until they are fixed
+    return records
 
 
 def line_of(raw_list: Any, index: int) -> int | None:
@@ -367,11 +373,14 @@ def line_of(raw_list: Any, index: int) -> int | None:
 def unique(ids: list[tuple[str, int | None]], path, what: str) -> None:
     """Ids unique within a file: the second occurrence is named with the line of the first."""
     seen: dict[str, int | None] = {}
+    problems = Problems()
     for ident, line in ids:
         if ident in seen:
             first = f" (first at line {seen[ident]})" if seen[ident] else ""
-            raise DataError(path, f"duplicate {what} {ident!r}{first}", line=line, item=ident)
+            problems.errors.append(DataError(path, f"duplicate {what} {ident!r}{first}", line=line, item=ident))
+            continue
         seen[ident] = line
+    problems.raise_any()
 
 
 # Every file, its model, and what the README must say about it: tests/test_schema.py reads this.
