@@ -286,6 +286,12 @@ def cmd_reanchor(args) -> int:
     return 1 if failed or (moved and not args.fix) else 0
 
 
+def _repair(args) -> int:
+    from .repair import cmd_repair
+
+    return cmd_repair(args)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m cjreport", description=__doc__.splitlines()[0])
     parser.add_argument("--data", help="the data directory (default: data/ of this checkout, or $CJREPORT_DATA)")
@@ -308,6 +314,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--date-status", default="printed", choices=["printed", "inferred"])
     p.add_argument("--kind", default="commentary", choices=["commentary", "essay", "opinion", "news-analysis", "analysis"])
     p.set_defaults(func=cmd_scaffold)
+    p = sub.add_parser("repair", help="after a text was corrected: update its checksum everywhere and move its parts, "
+                                      "quotations and segments with their words")
+    p.add_argument("source")
+    p.add_argument("--old", help="the previous text (default: the version in git whose checksum sources.yaml records)")
+    p.set_defaults(func=_repair)
     p = sub.add_parser("reanchor", help="find every quotation again by its text; report drift, or --fix it")
     p.add_argument("--fix", action="store_true")
     p.set_defaults(func=cmd_reanchor)

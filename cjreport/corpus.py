@@ -111,14 +111,17 @@ def load_sources(data_dir: Path) -> dict[str, Source]:
             raw_text = read_bytes(tpath, what="text file")
             digest = hashlib.sha256(raw_text).hexdigest()
             if digest != record.sha256:
-                raise DataError(tpath, f"checksum changed: sha256 is {digest}, sources.yaml records {record.sha256}", item=sid)
+                raise DataError(tpath, f"checksum changed: sha256 is {digest[:12]}…, sources.yaml records {record.sha256[:12]}…; "
+                                f"if you corrected the text, `python -m cjreport repair {sid}` records the new checksum in "
+                                "sources.yaml and texts/SHA256SUMS and moves its parts, quotations and segments with their words",
+                                item=sid)
             listed = sums.get(record.file)
             if listed is None:
                 unlisted.append((sid, record.file))
                 continue
             if listed[0] != record.sha256:
-                raise DataError(data_dir / "texts" / "SHA256SUMS", f"checksum of {record.file} differs from sources.yaml",
-                                line=listed[1], item=sid)
+                raise DataError(data_dir / "texts" / "SHA256SUMS", f"checksum of {record.file} differs from sources.yaml "
+                                f"(`python -m cjreport repair {sid}` writes the text's checksum in both)", line=listed[1], item=sid)
             text = decode(raw_text, tpath)
             parts = _load_parts(record, text, path, sid, line)
             short_name = record.short_name or record.author.split()[-1]
