@@ -25,6 +25,7 @@ import yaml
 
 from .dataio import read_text, read_yaml
 from .errors import DataError
+from .propose import propose_parts, show_parts
 from .quotations import closest_passage, fold, fold_with_map
 
 CONTEXT = 30  # characters of prefix and suffix, as in data/quotations.yaml
@@ -144,44 +145,11 @@ def cmd_anchor(args) -> int:
         if not args.id or not args.theme:
             raise AuthoringError("--append needs --id and --theme (the record must be complete)")
         path = data / "quotations.yaml"
-        existing = path.read_text(encoding="utf-8")
-        path.write_text(existing + ("" if existing.endswith("\n") else "\n") + out, encoding="utf-8")
+        append_text(data, path, out)
         print(f"appended {quote['id']} to {path}")
     else:
         sys.stdout.write(out)
     return 0
-
-
-def guess_parts(text: str) -> list[dict]:
-    """A first guess of the parts, for the maintainer to correct: short opening lines without a full stop are
-    furniture (headline, byline, date), a "Comments" line and what follows are comments, the rest is body."""
-    paragraphs = [(m.start(), m.end()) for m in re.finditer(r"\S(?:.*\S)?", text)]
-    if not paragraphs:
-        raise AuthoringError("the text is empty")
-    kinds = []
-    head = True
-    comments = False
-    for start, end in paragraphs:
-        line = text[start:end]
-        if re.fullmatch(r"(?i)(\d+\s+)?(reader\s+)?comments?(\s*\(\d+\))?:?", line.strip()):
-            kinds.append(("furniture", "comments header"))
-            comments = True
-            continue
-        if comments:
-            kinds.append(("comments", "reader comments"))
-            continue
-        if head and len(line) < 120 and not line.rstrip().endswith((".", "?", "!", "”", '"')):
-            kinds.append(("furniture", "header"))
-            continue
-        head = False
-        kinds.append(("body", None))
-    parts: list[dict] = []
-    for (start, end), (kind, label) in zip(paragraphs, kinds):
-        if parts and parts[-1]["kind"] == kind and parts[-1].get("label") == label:
-            parts[-1]["end"] = end
-        else:
-            parts.append({"kind": kind, "start": start, "end": end, **({"label": label} if label else {})})
-    return parts
 
 
 def cmd_scaffold(args) -> int:
@@ -197,6 +165,8 @@ def cmd_scaffold(args) -> int:
     records = _source_records(data)
     ids = [str(r.get("id")) for r in records if isinstance(r, dict)]
     sid = args.id or f"{max((int(i) for i in ids if i.isdigit()), default=-1) + 1:03d}"
+    if not re.fullmatch(r"[0-9]{3}", sid):  # the id names the text file: nothing else may reach the path
+        raise AuthoringError(f"source id {sid!r} must be three digits (e.g. {len(ids):03d})")
     if sid in ids:
         raise AuthoringError(f"source id {sid} is already taken")
     stem = re.sub(r"[^A-Za-z0-9._-]+", "-", src.stem).strip("-.") or "text"
@@ -212,7 +182,7 @@ def cmd_scaffold(args) -> int:
         "affiliation": args.affiliation or todo, "date": args.date or "TODO", "date_status": args.date_status,
         "date_basis": args.date_basis or "TODO: the words printed, or what the date is inferred from",
         "kind": args.kind, "language": "en", "reliability": args.reliability or "TODO: caveats the text itself shows",
-        "parts": guess_parts(text),
+        "parts": propose_parts(text),
     }
     codebook = load_codebook(data)
     coding = data / "coding.csv"
@@ -220,20 +190,65 @@ def cmd_scaffold(args) -> int:
     writer = csv.writer(rows, lineterminator="\n")
     for qid in codebook.questions:
         writer.writerow([qid, sid, "not_addressed", "TODO: read the text for this question; say what it does and does not cover.", ""])
+    # The companion files, where the project keeps them: one placeholder row per question for the blind second
+    # coder, and an argument map to fill in (quotation ids come from `anchor`).
+    second = data / "coding-second.csv"
+    second_rows = io.StringIO()
+    csv.writer(second_rows, lineterminator="\n").writerows(
+        [qid, sid, "not_addressed", "TODO: the second coder's reading, blind to coding.csv", ""] for qid in codebook.questions)
+    argument = {"source": sid, "claim": {"summary": "TODO: the source's main claim, in a sentence", "quotation": "TODO"},
+                "points": [], "recommendations": [], "recommendations_note": "TODO: null, or why there are none"}
+    print(f"parts proposed for source {sid} (check them against the text; correct a kind, a label or a boundary in "
+          "data/sources.yaml if one is wrong):")
+    print(show_parts(text, record["parts"]))
+    if sys.stdin.isatty() and not args.yes:
+        answer = input("Write them and scaffold the source? [Y/n] ").strip().lower()
+        if answer not in ("", "y", "yes"):
+            print("nothing written")
+            return 1
     if target != src.resolve():
+        inside_data(data, target)
         shutil.copyfile(src, target)
-    existing = (data / "sources.yaml").read_text(encoding="utf-8")
-    (data / "sources.yaml").write_text(existing + ("" if existing.endswith("\n") else "\n") + _dump([record]), encoding="utf-8")
-    with open(data / "texts" / "SHA256SUMS", "a", encoding="utf-8") as sums:
-        sums.write(f"{digest}  {name}\n")
-    body = coding.read_text(encoding="utf-8")
-    coding.write_text(body + ("" if body.endswith("\n") else "\n") + rows.getvalue(), encoding="utf-8")
-    print(f"source {sid}: copied the text to {target}, appended its record to sources.yaml (parts guessed: "
-          f"{', '.join(p['kind'] for p in record['parts'])}), its line to texts/SHA256SUMS and "
-          f"{len(codebook.questions)} not_addressed rows to coding.csv. Replace every TODO, check the parts, then "
-          "add its quotations (`python -m cjreport anchor`), code it, add the second coder's rows to coding-second.csv "
-          "and its segments and argument map where those files exist (README, \"Add a source\"), then `make check`.")
+    append_text(data, data / "sources.yaml", _dump([record]))
+    append_text(data, data / "texts" / "SHA256SUMS", f"{digest}  {name}\n")
+    append_text(data, coding, rows.getvalue())
+    written = ["sources.yaml", "texts/SHA256SUMS", "coding.csv"]
+    if second.exists():
+        append_text(data, second, second_rows.getvalue())
+        written.append("coding-second.csv")
+    if (data / "arguments.yaml").exists():
+        append_text(data, data / "arguments.yaml", _dump([argument]))
+        written.append("arguments.yaml")
+    _update_counts(data)
+    print(f"source {sid}: copied the text to {target}; wrote its record, checksum and placeholder rows to "
+          f"{', '.join(written)}. Next (README, \"Add a source\"): `make check` lists every TODO; add quotations with "
+          f"`python -m cjreport anchor {sid} \"exact words\" --id q{sid}-… --theme … --append`; "
+          + (f"`python -m cjreport segments {sid} --append` writes its segments; " if (data / "segments.yaml").exists() else "")
+          + (f"after both codings, `python -m cjreport adjudicate {sid} --append` writes a row per disagreement." if second.exists() else ""))
     return 0
+
+
+def inside_data(data: Path, path: Path) -> Path:
+    """`path` if it lies inside the data directory (and is not a symbolic link): the tools write nowhere else."""
+    resolved_data = data.resolve()
+    resolved = path.resolve()
+    if path.is_symlink() or (resolved != resolved_data and resolved_data not in resolved.parents):
+        raise AuthoringError(f"refusing to write {path}: the authoring tools write only inside {data}")
+    return path
+
+
+def append_text(data: Path, path: Path, text: str) -> None:
+    """Append `text` to a file inside data/, starting on a new line."""
+    inside_data(data, path)
+    existing = path.read_text(encoding="utf-8") if path.exists() else ""
+    path.write_text(existing + ("" if not existing or existing.endswith("\n") else "\n") + text, encoding="utf-8")
+
+
+def _update_counts(data: Path) -> None:
+    """The count of sources that CITATION.cff states (outside data/, the one file beside it that names the count)."""
+    from .citation import update_cff_count
+
+    update_cff_count(data)
 
 
 def cmd_reanchor(args) -> int:
@@ -286,6 +301,14 @@ def cmd_reanchor(args) -> int:
     return 1 if failed or (moved and not args.fix) else 0
 
 
+def _propose(name: str):
+    def run(args) -> int:
+        from . import propose
+
+        return getattr(propose, name)(args)
+    return run
+
+
 def _repair(args) -> int:
     from .repair import cmd_repair
 
@@ -313,7 +336,16 @@ def main(argv: list[str] | None = None) -> int:
         p.add_argument(f"--{name}")
     p.add_argument("--date-status", default="printed", choices=["printed", "inferred"])
     p.add_argument("--kind", default="commentary", choices=["commentary", "essay", "opinion", "news-analysis", "analysis"])
+    p.add_argument("--yes", action="store_true", help="write the proposed parts without asking (asked only at a terminal)")
     p.set_defaults(func=cmd_scaffold)
+    p = sub.add_parser("segments", help="propose one segment per body line of a source (print, or --append to segments.yaml)")
+    p.add_argument("source")
+    p.add_argument("--append", action="store_true")
+    p.set_defaults(func=_propose("cmd_segments"))
+    p = sub.add_parser("adjudicate", help="a row per cell where the two codings of a source differ (print, or --append)")
+    p.add_argument("source")
+    p.add_argument("--append", action="store_true")
+    p.set_defaults(func=_propose("cmd_adjudicate"))
     p = sub.add_parser("repair", help="after a text was corrected: update its checksum everywhere and move its parts, "
                                       "quotations and segments with their words")
     p.add_argument("source")

@@ -27,6 +27,9 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 def inputs_fingerprint(root: Path) -> str:
     """Data and package code: when either changes, every chapter must run again (cached outputs would be stale)."""
     digest = hashlib.sha256(fingerprint(data_dir()).encode())
+    # Beside data/, the one file chapters read (How to cite, the downloads): a change must re-run them too.
+    cff = root / "CITATION.cff"
+    digest.update(cff.read_bytes() if cff.is_file() else b"no CITATION.cff")
     for path in sorted(PACKAGE_DIR.glob("*.py")):
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
@@ -64,14 +67,20 @@ def verified_data(root: Path | None = None) -> Evidence:
 
 
 def _book_inputs(root: Path, evidence: Evidence) -> list[DataError]:
-    """What the book reads beside data/ and must agree with it: the .bib files (no hand-made entry for a source)."""
+    """What the book reads beside data/ and must agree with it: the .bib files (no hand-made entry for a source),
+    CITATION.cff's count of sources, prose marked as naming every source."""
     from . import bib
+
+    from .citation import stale_counts, uncovered_sources
 
     errors: list[DataError] = []
     try:
         bib.check(evidence, _other_bibfiles(root))
     except DataError as exc:
         errors.extend(all_errors(exc))
+    # Nothing stale: CITATION.cff's count of sources, and prose that says it names every source.
+    errors += stale_counts(root, len(evidence.sources))
+    errors += uncovered_sources(root, evidence)
     for error in errors:  # data/ files named from the project that holds data/, the book's own from its root
         error.relative_to(evidence.data_dir.parent)
         error.relative_to(root)

@@ -271,8 +271,16 @@ def qdpx_bytes(evidence: Evidence | None = None) -> bytes:
 # --- citation -------------------------------------------------------------------------------------------
 
 def citation(root: Path = ROOT) -> dict:
-    """CITATION.cff at the repository root: the one definition BibTeX and RIS are made from."""
-    return yaml.safe_load((root / "CITATION.cff").read_text(encoding="utf-8"))
+    """CITATION.cff at the repository root: the one definition BibTeX and RIS are made from (its counts of
+    sources taken from data/, cjreport/citation.py)."""
+    return yaml.safe_load(_cff_text(root))
+
+
+def _cff_text(root: Path = ROOT) -> str:
+    from .citation import cff_text
+    from .evidence import load
+
+    return cff_text(root, len(load().sources))
 
 
 def _cited(cff: dict) -> dict:
@@ -470,7 +478,7 @@ def write_downloads(target: Path, notebooks: dict[str, str], evidence: Evidence 
         json.dumps(web_annotations(ev), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     (target / "qda" / QDPX_NAME).write_bytes(qdpx_bytes(ev))
     # CITATION.cff belongs to the repository the package is in (a copy of the book elsewhere may lack it)
-    shutil.copyfile(ROOT / "CITATION.cff", target / "cite" / "CITATION.cff")
+    (target / "cite" / "CITATION.cff").write_text(_cff_text(ROOT), encoding="utf-8")
     (target / "cite" / "citation.bib").write_text(bibtex(citation()), encoding="utf-8")
     (target / "cite" / "citation.ris").write_text(ris(citation()), encoding="utf-8")
     for source in ev.sources.values():

@@ -139,18 +139,7 @@ def _drop_kernel_assets(context: dict[str, Any]) -> None:
     context["css_files"] = [a for a in context.get("css_files", []) if keep(a)]
 
 
-NUMBER_WORDS = ["no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"]
-
-
-def count_words(n: int) -> str:
-    """A count as the title prints it: words up to twelve, digits after."""
-    return NUMBER_WORDS[n] if n < len(NUMBER_WORDS) else str(n)
-
-
-def titled(title: str, n_sources: int) -> str:
-    """The configured title with its count of sources taken from the data ("… in five sources" → "… in six sources")."""
-    return re.sub(r"\b(?:\w+) (sources?)\b", lambda m: f"{count_words(n_sources)} sources" if n_sources != 1 else "one source",
-                  title, count=1)
+from .citation import count_words, titled  # noqa: E402,F401 - the title's count of sources: one rule, in citation.py
 
 
 def _on_config_inited(app: Sphinx, config: Any) -> None:
