@@ -113,6 +113,15 @@ def _data(args) -> Path:
     return Path(args.data).resolve() if args.data else data_dir()
 
 
+def text_of(data: Path, record: dict) -> str:
+    """The text a sources.yaml record names, only from data/texts/ (a plain file name, not a link): a crafted
+    `file:` never makes a tool read outside the repository."""
+    from .corpus import text_path
+
+    return read_text(text_path(data, str(record.get("file", "")), data / "sources.yaml", line=getattr(record, "line", None),
+                               item=str(record.get("id"))), what="text file")
+
+
 def _source_records(data: Path) -> list[dict]:
     records = read_yaml(data / "sources.yaml")
     if not isinstance(records, list):
@@ -125,7 +134,7 @@ def cmd_anchor(args) -> int:
     record = next((r for r in _source_records(data) if isinstance(r, dict) and r.get("id") == args.source), None)
     if record is None:
         raise AuthoringError(f"no source {args.source!r} in data/sources.yaml")
-    text = read_text(data / "texts" / str(record["file"]))
+    text = text_of(data, record)
     found = anchor(args.words, text, source_id=args.source)
     quote = {
         "id": args.id or f"q{args.source}-TODO",
@@ -196,7 +205,7 @@ def cmd_scaffold(args) -> int:
     second_rows = io.StringIO()
     csv.writer(second_rows, lineterminator="\n").writerows(
         [qid, sid, "not_addressed", "TODO: the second coder's reading, blind to coding.csv", ""] for qid in codebook.questions)
-    argument = {"source": sid, "claim": {"summary": "TODO: the source's main claim, in a sentence", "quotation": "TODO"},
+    argument = {"source": sid, "claim": {"summary": "TODO: the main claim of the source, in a sentence", "quotation": "TODO"},
                 "points": [], "recommendations": [], "recommendations_note": "TODO: null, or why there are none"}
     print(f"parts proposed for source {sid} (check them against the text; correct a kind, a label or a boundary in "
           "data/sources.yaml if one is wrong):")
@@ -253,27 +262,38 @@ def _update_counts(data: Path) -> None:
 
 def cmd_reanchor(args) -> int:
     """Find each quotation again by its text (and prefix/suffix when it occurs more than once)."""
+    from .yamledit import set_scalars
+
     data = _data(args)
     path = data / "quotations.yaml"
     records = read_yaml(path)
+    if records is None:
+        records = []
+    if not isinstance(records, list):
+        raise AuthoringError(f"{path.name} must be a list of quotations, found {type(records).__name__}")
     sources = {str(r.get("id")): r for r in _source_records(data) if isinstance(r, dict)}
     texts: dict[str, str] = {}
-    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-    starts = [getattr(r, "line", 0) for r in records] + [len(lines) + 1]
+    edits: dict[tuple, object] = {}
     moved = failed = 0
     for index, record in enumerate(records):
+        where = f"{path.name}:{getattr(record, 'line', '?')}"
+        if not isinstance(record, dict):
+            print(f"{where}: not a quotation record (a mapping with id, source, text…)")
+            failed += 1
+            continue
+        where += f" [{record.get('id')}]"
         sid = str(record.get("source"))
         if sid not in sources:
-            print(f"{path.name}:{record.line} [{record.get('id')}]: unknown source {sid!r}")
+            print(f"{where}: unknown source {sid!r}")
             failed += 1
             continue
         if sid not in texts:
-            texts[sid] = read_text(data / "texts" / str(sources[sid]["file"]))
+            texts[sid] = text_of(data, sources[sid])
         try:
             found = anchor(str(record.get("text", "")), texts[sid], near=(str(record.get("prefix") or ""), str(record.get("suffix") or "")),
                            source_id=sid)
         except AuthoringError as exc:
-            print(f"{path.name}:{record.line} [{record.get('id')}]: {exc}")
+            print(f"{where}: {exc}")
             failed += 1
             continue
         new = {"start": found.start, "end": found.end, "prefix": found.prefix, "suffix": found.suffix}
@@ -281,22 +301,18 @@ def cmd_reanchor(args) -> int:
                 fold(str(record.get("prefix") or "")) == fold(found.prefix) and fold(str(record.get("suffix") or "")) == fold(found.suffix):
             continue
         moved += 1
-        print(f"{path.name}:{record.line} [{record.get('id')}]: [{record.get('start')}, {record.get('end')}) -> "
-              f"[{found.start}, {found.end})")
-        if args.fix:
-            block = range(starts[index] - 1, starts[index + 1] - 1)
-            for key, value in new.items():
-                dumped = yaml.safe_dump({key: value}, allow_unicode=True, width=1000).rstrip("\n")
-                if "\n" in dumped:
-                    dumped = f"{key}: {yaml.safe_dump(value, allow_unicode=True, width=1000, default_style=chr(34)).strip()}"
-                for i in block:
-                    if re.match(rf"(\s*-\s+|\s+){key}:", lines[i]):
-                        indent = re.match(r"(\s*-\s+|\s+)", lines[i]).group(1)
-                        lines[i] = indent + dumped + "\n"
-                        break
-    if args.fix and moved:
-        path.write_text("".join(lines), encoding="utf-8")
-    print(f"{moved} quotation(s) {'re-anchored' if args.fix else 'drifted'}, {failed} not found, "
+        print(f"{where}: [{record.get('start')}, {record.get('end')}) -> [{found.start}, {found.end})")
+        for key, value in new.items():
+            if key in record:
+                edits[(index, key)] = value
+            else:
+                print(f"{where}: has no {key}: add `{key}:` to the record, then run reanchor --fix again")
+                failed += 1
+    if args.fix and edits:
+        # Only the four scalars change, in whatever YAML style the record was written (cjreport/yamledit.py).
+        inside_data(data, path)
+        path.write_text(set_scalars(path.read_text(encoding="utf-8"), edits), encoding="utf-8")
+    print(f"{moved} quotation(s) {'re-anchored' if args.fix else 'drifted'}, {failed} not found or not fixable, "
           f"{len(records) - moved - failed} in place")
     return 1 if failed or (moved and not args.fix) else 0
 
@@ -315,10 +331,17 @@ def _repair(args) -> int:
     return cmd_repair(args)
 
 
+class OneLineParser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line (argparse prints the whole usage first)."""
+
+    def error(self, message: str):
+        self.exit(2, f"error: {self.prog}: {message} (`{self.prog} --help` lists the options)\n")
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m cjreport", description=__doc__.splitlines()[0])
+    parser = OneLineParser(prog="python -m cjreport", description=__doc__.splitlines()[0])
     parser.add_argument("--data", help="the data directory (default: data/ of this checkout, or $CJREPORT_DATA)")
-    sub = parser.add_subparsers(dest="command", required=True)
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=OneLineParser)
     p = sub.add_parser("anchor", help="print (or append) a quotation record with its anchor, from its exact words")
     p.add_argument("source")
     p.add_argument("words")

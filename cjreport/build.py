@@ -18,6 +18,7 @@ import sys
 import time
 from pathlib import Path
 
+from .buildlog import shown
 from .errors import DataError, all_errors
 from .evidence import Evidence, data_dir, fingerprint, load
 
@@ -109,16 +110,18 @@ def source_date_epoch(root: Path) -> str:
     return "1700000000"  # outside git (a scratch copy): a fixed date rather than the clock
 
 
-def _jupyter_book(root: Path, work: Path, builder: str) -> None:
+def _jupyter_book(root: Path, work: Path, builder: str, log) -> None:
+    """One jupyter-book stage, its whole output in the build log (cjreport/buildlog.py), the terminal kept quiet."""
     exe = Path(sys.executable).with_name("jupyter-book")
     cmd = [str(exe), "build", str(root), "--path-output", str(work), "--builder", builder, "-W", "-n", "--keep-going"]
-    print("+", " ".join(cmd), flush=True)
     env = {**os.environ, "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH") or source_date_epoch(root),
            "FORCE_SOURCE_DATE": "1", "CJREPORT_TARGET": "book"}  # display objects give the book's forms
-    result = subprocess.run(cmd, cwd=root, env=env)
-    if result.returncode != 0:
-        raise SystemExit(f"build failed: jupyter-book {builder} exited with {result.returncode} (see the log above); "
-                         "the previous book is left in place")
+    stage = "pdf" if builder == "pdflatex" else builder
+    status = log.run(cmd, cwd=root, env=env, stage=stage)
+    if status != 0:
+        raise SystemExit(f"build failed: jupyter-book {builder} exited with {status}; "
+                         f"{len(log.warnings)} warning(s) or error(s) above; the previous book is left in place; "
+                         f"full log: {shown(log.path, root)}")
 
 
 def build(root: Path, out: Path, pdf: bool) -> None:
@@ -138,17 +141,22 @@ def build(root: Path, out: Path, pdf: bool) -> None:
     out.mkdir(parents=True, exist_ok=True)
     stamp.unlink(missing_ok=True)
 
-    _jupyter_book(root, work, "html")
+    from .buildlog import BuildLog
+
+    log = BuildLog(out / "build.log")
+    _jupyter_book(root, work, "html", log)
     manifest = out / "published.manifest"
     if not pdf and (out / "html").exists() and manifest.exists() and manifest.read_text() == _listing(built / "html"):
         # Sphinx wrote nothing new: the published book is this very build, already audited.
         stamp.write_text(current + "\n")
-        print(f"book unchanged in {out / 'html'} ({time.perf_counter() - started:.1f} s)", flush=True)
+        print(f"book unchanged: {shown(out / 'html' / 'index.html', root)} ({time.perf_counter() - started:.1f} s); "
+              f"full log: {shown(log.path, root)}", flush=True)
         return
     manifest.unlink(missing_ok=True)
+    log.note("audit: every quotation verbatim, every internal link, nothing loaded from outside")
     _audit(built / "html", evidence)
     if pdf:
-        _jupyter_book(root, work, "pdflatex")
+        _jupyter_book(root, work, "pdflatex", log)
         made = built / "latex" / PDF_NAME
         if not made.exists():
             raise SystemExit(f"build failed: {made} was not produced")
@@ -158,7 +166,9 @@ def build(root: Path, out: Path, pdf: bool) -> None:
         shutil.copyfile(built / "latex" / PDF_NAME, out / PDF_NAME)
     stamp.write_text(current + "\n")
     manifest.write_text(_listing(built / "html"))
-    print(f"book written to {out / 'html'} in {time.perf_counter() - started:.1f} s", flush=True)
+    made = f" and {shown(out / PDF_NAME, root)}" if pdf else ""
+    print(f"book written: {shown(out / 'html' / 'index.html', root)}{made} in {time.perf_counter() - started:.0f} s; "
+          f"full log: {shown(log.path, root)}", flush=True)
 
 
 def _listing(tree: Path) -> str:
@@ -197,7 +207,9 @@ def _publish(staged: Path, target: Path) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    from .authoring import OneLineParser
+
+    parser = OneLineParser(prog="python -m cjreport.build", description=__doc__.splitlines()[0])
     parser.add_argument("--root", type=Path, default=Path.cwd(), help="the book's root (holds _config.yml)")
     parser.add_argument("--out", type=Path, default=None, help="output directory (default <root>/_build)")
     parser.add_argument("--pdf", action="store_true", help="also build the PDF and link it from every page")

@@ -278,9 +278,42 @@ def load_second_coding(data_dir: Path, codebook: Codebook, sources: dict[str, So
     return codes
 
 
+def load_first_coding(data_dir: Path, codebook: Codebook, sources: dict[str, Source]) -> dict[tuple[str, str], str] | None:
+    """coding-first.csv: the first coder's stance on every cell as coded, before adjudication. It is stored, not
+    rebuilt from the adjudication's `first` column, so the agreement measured cannot change when an
+    adjudication row is dropped or edited: agreement is computed from the two codings alone."""
+    path = data_dir / "coding-first.csv"
+    if not path.exists() and not path.is_symlink():
+        return None
+    codes: dict[tuple[str, str], str] = {}
+    lines: dict[tuple[str, str], int] = {}
+    problems = Problems()
+    for line, row in _rows(path, schema.FirstCodingRow, FIRST_COLUMNS):
+        with problems.each():
+            item = f"{row.question} × {row.source}"
+            _cell(path, line, item, row.question, row.source, codebook.questions, sources)
+            key = (row.question, row.source)
+            if key in codes:
+                raise DataError(path, f"duplicate row for {item} (first at line {lines[key]})", line=line, item=item)
+            codes[key], lines[key] = row.stance, line
+    missing: dict[str, int] = {}
+    for qid in codebook.questions:
+        for sid in sources:
+            if (qid, sid) not in codes:
+                missing[sid] = missing.get(sid, 0) + 1
+    for sid, n in missing.items():  # one line per source: the fix is one command
+        problems.errors.append(DataError(path, f"no first coding of source {sid} ({n} question(s)): once it is coded in "
+                                         f"coding.csv, `python -m cjreport adjudicate {sid} --append` records it here",
+                                         item=sid))
+    problems.raise_any()
+    return codes
+
+
 def load_adjudication(data_dir: Path, codebook: Codebook, sources: dict[str, Source], coding: dict[tuple[str, str], Code],
-                      second: dict[tuple[str, str], SecondCode] | None) -> dict[tuple[str, str], Adjudication] | None:
-    """adjudication.csv: a written decision for every cell where the final coding and the second coder differ."""
+                      second: dict[tuple[str, str], SecondCode] | None,
+                      first: dict[tuple[str, str], str] | None = None) -> dict[tuple[str, str], Adjudication] | None:
+    """adjudication.csv: a written decision for every cell where the two codings differ (the first coding as
+    stored in coding-first.csv when present; else the final coding), and none for a code changed without one."""
     path = data_dir / "adjudication.csv"
     if not path.exists() and not path.is_symlink():
         return None
@@ -300,12 +333,24 @@ def load_adjudication(data_dir: Path, codebook: Codebook, sources: dict[str, Sou
                 raise DataError(path, f"second is {row.second!r} but coding-second.csv has {second[key].stance!r}", line=line, item=item)
             if row.final != coding[key].stance:
                 raise DataError(path, f"final is {row.final!r} but coding.csv has {coding[key].stance!r}", line=line, item=item)
+            if first is not None and row.first != first[key]:
+                raise DataError(path, f"first is {row.first!r} but coding-first.csv has {first[key]!r}", line=line, item=item)
             if row.first == row.second:
                 raise DataError(path, "first and second agree: there was nothing to adjudicate", line=line, item=item)
             if row.final not in (row.first, row.second):
                 raise DataError(path, f"final is {row.final!r}, neither the first code nor the second", line=line, item=item)
             rows[key] = Adjudication(row.question, row.source, row.first, row.second, row.final, row.reason, line)
     for key, code in coding.items():
+        if first is not None and key not in attempted:
+            if key in second and first[key] != second[key].stance:
+                problems.errors.append(DataError(path, f"no row for {key[0]} × {key[1]}, where coding-first.csv ({first[key]}) "
+                                                 f"and coding-second.csv ({second[key].stance}) differ: every disagreement has "
+                                                 "a written decision", item=f"{key[0]} × {key[1]}"))
+            elif code.stance != first[key]:
+                problems.errors.append(DataError(path, f"coding.csv has {code.stance!r} for {key[0]} × {key[1]} but the first "
+                                                 f"coding had {first[key]!r} and no decision here changed it",
+                                                 item=f"{key[0]} × {key[1]}"))
+            continue
         if key in second and second[key].stance != code.stance and key not in attempted:
             problems.errors.append(DataError(path, f"no row for {key[0]} × {key[1]}, where coding.csv ({code.stance}) and coding-second.csv "
                             f"({second[key].stance}) differ", item=f"{key[0]} × {key[1]}"))
@@ -315,5 +360,6 @@ def load_adjudication(data_dir: Path, codebook: Codebook, sources: dict[str, Sou
 
 CODING_COLUMNS = ["question", "source", "stance", "rationale", "quotations"]
 SECOND_COLUMNS = ["question", "source", "stance", "rationale", "evidence"]
+FIRST_COLUMNS = ["question", "source", "stance"]
 ADJUDICATION_COLUMNS = ["question", "source", "first", "second", "final", "reason"]
 EVENT_COLUMNS = ["id", "date", "precision", "event", "sources", "quotations"]

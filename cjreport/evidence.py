@@ -11,7 +11,7 @@ from pathlib import Path
 
 from . import schema
 from .coding import (Adjudication, ChangelogEntry, Code, Codebook, Event, SecondCode, load_adjudication, load_changelog,
-                     load_codebook, load_coding, load_events, load_second_coding)
+                     load_codebook, load_coding, load_events, load_first_coding, load_second_coding)
 from .corpus import Source, load_sources
 from .dataio import MAX_BYTES, read_yaml
 from .errors import DataError, DataErrors, Problems, all_errors
@@ -71,6 +71,7 @@ class Evidence:
     adjudication: dict[tuple[str, str], Adjudication] | None = None
     segments: list[Segment] | None = None
     arguments: dict[str, Argument] | None = None
+    first_coding: dict[tuple[str, str], str] | None = None  # data/coding-first.csv: the first coder's codes as coded
 
     def quotes_for(self, *, source: str | None = None, theme: str | None = None) -> list[Quotation]:
         return [q for q in self.quotations.values()
@@ -152,10 +153,15 @@ def load_segments(directory: Path, sources: dict[str, Source], codebook: Codeboo
             found[key] = record.id
             segments.append(Segment(record.id, record.source, record.start, record.end, tuple(record.themes),
                                     tuple(record.questions), record.summary, record.not_analysed))
+    missing: dict[str, list[tuple[int, int]]] = {}
     for sid, start, end in sorted(expected - set(found)):
+        missing.setdefault(sid, []).append((start, end))
+    for sid, lines_missing in missing.items():  # one line per source: the fix is one command
+        start, end = lines_missing[0]
+        more = f" and {len(lines_missing) - 1} more line(s)" if len(lines_missing) > 1 else ""
         problems.errors.append(DataError(path, f"no segment for line [{start}, {end}) of source {sid} "
-                                         f"(“{sources[sid].text[start:end][:50]}”): every body line is one segment "
-                                         f"(`python -m cjreport segments {sid}` proposes them)", item=sid))
+                                         f"(“{sources[sid].text[start:end][:50]}”){more}: every body line is one segment "
+                                         f"(`python -m cjreport segments {sid} --append` writes them)", item=sid))
     problems.raise_any()
     return segments
 
@@ -244,8 +250,10 @@ _STEPS = (
     ("codebook-changelog.yaml", ("codebook.yaml",), lambda d, r: load_changelog(d, r["codebook.yaml"])),
     ("coding-second.csv", ("codebook.yaml", "sources.yaml"),
      lambda d, r: load_second_coding(d, r["codebook.yaml"], r["sources.yaml"])),
-    ("adjudication.csv", ("codebook.yaml", "sources.yaml", "coding.csv", "coding-second.csv"),
-     lambda d, r: load_adjudication(d, r["codebook.yaml"], r["sources.yaml"], r["coding.csv"], r["coding-second.csv"])),
+    ("coding-first.csv", ("codebook.yaml", "sources.yaml"), lambda d, r: load_first_coding(d, r["codebook.yaml"], r["sources.yaml"])),
+    ("adjudication.csv", ("codebook.yaml", "sources.yaml", "coding.csv", "coding-second.csv", "coding-first.csv"),
+     lambda d, r: load_adjudication(d, r["codebook.yaml"], r["sources.yaml"], r["coding.csv"], r["coding-second.csv"],
+                                    r["coding-first.csv"])),
     ("segments.yaml", ("sources.yaml", "codebook.yaml"), lambda d, r: load_segments(d, r["sources.yaml"], r["codebook.yaml"])),
     ("arguments.yaml", ("sources.yaml", "quotations.yaml"),
      lambda d, r: load_arguments(d, r["sources.yaml"], r["quotations.yaml"])),
@@ -266,6 +274,15 @@ def check(directory: Path | str | None = None) -> tuple[Evidence | None, list[Da
     return _evidence(directory, results), [], []
 
 
+# Files the loader reads only when present, but that the book needs: their absence is one line, not a chapter's crash.
+REQUIRED = {
+    "codebook-changelog.yaml": "the methods chapter shows the codebook's changes (an empty list `[]` if there are none)",
+    "coding-second.csv": "the methods chapter measures agreement with the blind second coding",
+    "coding-first.csv": "agreement is measured between the first coding as coded and the second",
+    "adjudication.csv": "the methods chapter shows the decision on every disagreement (a header line if there are none)",
+}
+
+
 def _run_steps(directory: Path) -> tuple[dict, list[DataError], list[Skipped]]:
     results: dict = {}
     errors: list[DataError] = []
@@ -279,6 +296,8 @@ def _run_steps(directory: Path) -> tuple[dict, list[DataError], list[Skipped]]:
             continue
         try:
             results[name] = loader(directory, results)
+            if results[name] is None and name in REQUIRED:
+                raise DataError(directory / name, f"missing: {REQUIRED[name]}")
         except DataError as exc:
             failed.add(name)
             errors.extend(all_errors(exc))
@@ -288,7 +307,7 @@ def _run_steps(directory: Path) -> tuple[dict, list[DataError], list[Skipped]]:
 def _evidence(directory: Path, r: dict) -> Evidence:
     return Evidence(directory, r["sources.yaml"], r["quotations.yaml"], r["codebook.yaml"], r["coding.csv"], r["events.csv"],
                     r["actors.yaml"], r["codebook-changelog.yaml"], r["coding-second.csv"], r["adjudication.csv"],
-                    r["segments.yaml"], r["arguments.yaml"])
+                    r["segments.yaml"], r["arguments.yaml"], r["coding-first.csv"])
 
 
 @lru_cache(maxsize=4)

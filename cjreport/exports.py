@@ -388,6 +388,7 @@ def catalogue(evidence: Evidence | None = None, root: Path = ROOT) -> list[Downl
     items = [
         Download("data/coding.csv", "Coding", "First (adjudicated) coding: one row per question × source, with stance, rationale and supporting quotations"),
         Download("data/coding.json", "Coding", "The same, as JSON records"),
+        Download("data/coding-first.csv", "Coding", "The first coding as coded, before adjudication (data/coding-first.csv)"),
         Download("data/coding-second.csv", "Coding", "The blind second coding, as the second coder left it (data/coding-second.csv)"),
         Download("data/coding-matrix.csv", "Coding", "The coding matrix: questions × sources, each cell a stance"),
         Download("data/quotations.csv", "Quotations", "Every quotation: source, speaker, voice, anchor (start/end in code points), exact text, cells it supports"),
@@ -470,6 +471,7 @@ def write_downloads(target: Path, notebooks: dict[str, str], evidence: Evidence 
     for sub in ("annotations", "qda", "cite", "texts", "charts", "notebooks"):
         (target / sub).mkdir()
     _write_table(coding_frame(ev), target / "data" / "coding")
+    shutil.copyfile(ev.data_dir / "coding-first.csv", target / "data" / "coding-first.csv")
     shutil.copyfile(ev.data_dir / "coding-second.csv", target / "data" / "coding-second.csv")
     _write_table(coding_matrix(ev), target / "data" / "coding-matrix", json_too=False)
     _write_table(quotations_frame(ev), target / "data" / "quotations")

@@ -195,13 +195,28 @@ def cmd_segments(args) -> int:
 
 # --- adjudication ----------------------------------------------------------------------------------------------
 
+def first_rows(data: Path, sid: str) -> list[list[str]]:
+    """The first coding of source sid as it stands in coding.csv (before any decision), for coding-first.csv:
+    the rows it does not hold yet."""
+    from .coding import CODING_COLUMNS, FIRST_COLUMNS
+
+    path = data / "coding-first.csv"
+    done = {r.values["question"] for r in read_csv(path, FIRST_COLUMNS) if r.values["source"] == sid} if path.exists() else set()
+    return [[r.values["question"], sid, r.values["stance"]] for r in read_csv(data / "coding.csv", CODING_COLUMNS)
+            if r.values["source"] == sid and r.values["question"] not in done]
+
+
 def adjudication_rows(data: Path, sid: str) -> list[list[str]]:
-    """One row per question where coding.csv and coding-second.csv give source sid different stances and
-    adjudication.csv has no row yet: first and final are coding.csv's stance, second the second coder's."""
-    from .coding import ADJUDICATION_COLUMNS, CODING_COLUMNS, SECOND_COLUMNS
+    """One row per question where the first coding (coding-first.csv, else coding.csv) and coding-second.csv
+    give source sid different stances and adjudication.csv has no row yet: first and final are the first
+    coding's stance, second the second coder's."""
+    from .coding import ADJUDICATION_COLUMNS, CODING_COLUMNS, FIRST_COLUMNS, SECOND_COLUMNS
 
     first = {r.values["question"]: r.values["stance"] for r in read_csv(data / "coding.csv", CODING_COLUMNS)
              if r.values["source"] == sid}
+    if (data / "coding-first.csv").exists():
+        first.update({r.values["question"]: r.values["stance"] for r in read_csv(data / "coding-first.csv", FIRST_COLUMNS)
+                      if r.values["source"] == sid})
     second = {r.values["question"]: r.values["stance"] for r in read_csv(data / "coding-second.csv", SECOND_COLUMNS)
               if r.values["source"] == sid}
     path = data / "adjudication.csv"
@@ -214,6 +229,13 @@ def cmd_adjudicate(args) -> int:
     from .authoring import _data, append_text
 
     data = _data(args)
+    # The first coding is recorded as it stands now, before any decision changes coding.csv.
+    firsts = first_rows(data, args.source) if (data / "coding-first.csv").exists() else []
+    if firsts and args.append:
+        record = io.StringIO()
+        csv.writer(record, lineterminator="\n").writerows(firsts)
+        append_text(data, data / "coding-first.csv", record.getvalue())
+        print(f"recorded the first coding of source {args.source} ({len(firsts)} row(s)) in {data / 'coding-first.csv'}")
     rows = adjudication_rows(data, args.source)
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\n").writerows(rows)

@@ -74,7 +74,7 @@ def expected() -> dict[str, str]:
     final = {(r["question"], r["source"]): r["stance"] for r in _csv("coding.csv")}
     second = {(r["question"], r["source"]): r["stance"] for r in _csv("coding-second.csv")}
     adjudication = _csv("adjudication.csv")
-    first = {**final, **{(r["question"], r["source"]): r["first"] for r in adjudication}}
+    first = {(r["question"], r["source"]): r["stance"] for r in _csv("coding-first.csv")}
     cells = [c for c in final if c in second]
     texts = {str(s["id"]): (DATA / "texts" / s["file"]).read_text(encoding="utf-8") for s in sources}
     body = {sid: "".join(texts[sid][p["start"]:p["end"]] for p in s["parts"] if p["kind"] == "body")
