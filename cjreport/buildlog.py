@@ -24,7 +24,8 @@ _WARNING = re.compile(r"(WARNING|ERROR|CRITICAL|SEVERE)(:| \|)")
 _KERNEL_NOTICE = re.compile(r"\[IPKernelApp\] WARNING \| Kernel is running over TCP without encryption")
 _EXCEPTION = re.compile(r"^([A-Za-z_][\w.]*(?:Error|Exception)): \S")
 _PAGES = re.compile(r"^Output written on (\S+) \((\d+) pages?")
-_WRITING = re.compile(r"^writing output\.\.\.")
+_WRITING = re.compile(r"^writing output\.\.\. \[")
+_READ_DONE = re.compile(r"^(looking for now-outdated files|pickling environment|checking consistency)")
 
 
 class BuildLog:
@@ -48,6 +49,7 @@ class BuildLog:
         self.note(f"{stage}: {' '.join(Path(c).name if i == 0 else c for i, c in enumerate(cmd))}")
         current: str | None = None
         writing = False
+        pages = None
         with open(self.path, "a", encoding="utf-8", errors="replace") as log:
             process = subprocess.Popen(cmd, cwd=cwd, env={**env, "PYTHONUNBUFFERED": "1"}, stdout=subprocess.PIPE,
                                        stderr=subprocess.STDOUT, text=True, encoding="utf-8", errors="replace", bufsize=1)
@@ -68,6 +70,10 @@ class BuildLog:
                     self._chapter(stage, current, executed.group(2) if executed.re is _EXECUTED else "cached")
                     current = None
                     continue
+                if current and _READ_DONE.match(line):
+                    self._chapter(stage, current, None)
+                    current = None
+                    continue
                 if _WRITING.match(line) and not writing:
                     if current:
                         self._chapter(stage, current, None)
@@ -75,18 +81,25 @@ class BuildLog:
                     writing = True
                     print(f"{stage}: writing pages", flush=True)
                     continue
-                pages = _PAGES.match(line)
-                if pages:
-                    print(f"{stage}: {pages.group(1)}, {pages.group(2)} pages", flush=True)
+                if line.startswith("processing ") and ".tex..." in line:
+                    if current:
+                        self._chapter(stage, current, None)
+                        current = None
+                    print(f"{stage}: typesetting {line.split()[1].rstrip('.')} (latexmk, xelatex)", flush=True)
+                    continue
+                if _PAGES.match(line):  # latexmk runs xelatex until the pages settle: the last count is the PDF's
+                    pages = _PAGES.match(line)
                     continue
                 if _KERNEL_NOTICE.search(line):
                     continue
-                if _WARNING.search(line) or _EXCEPTION.match(line):
-                    self.warnings.append(line)
+                if (_WARNING.search(line) or _EXCEPTION.match(line)) and line not in self.warnings:
+                    self.warnings.append(line)  # once: a failing chapter's traceback is printed twice, chained
                     print(f"{stage}: {line}", flush=True)
             status = process.wait()
         if current:
             self._chapter(stage, current, None)
+        if pages:
+            print(f"{stage}: {pages.group(1)}, {pages.group(2)} pages", flush=True)
         print(f"{stage}: done in {time.perf_counter() - started:.0f} s" if status == 0 else
               f"{stage}: failed (exit status {status})", flush=True)
         return status

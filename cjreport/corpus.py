@@ -109,6 +109,7 @@ def load_sources(data_dir: Path) -> dict[str, Source]:
             sid = record.id
             tpath = text_path(data_dir, record.file, path, line=line, item=sid)
             raw_text = read_bytes(tpath, what="text file")
+            text = decode(raw_text, tpath)
             digest = hashlib.sha256(raw_text).hexdigest()
             if digest != record.sha256:
                 raise DataError(tpath, f"checksum changed: sha256 is {digest[:12]}…, sources.yaml records {record.sha256[:12]}…; "
@@ -122,7 +123,6 @@ def load_sources(data_dir: Path) -> dict[str, Source]:
             if listed[0] != record.sha256:
                 raise DataError(data_dir / "texts" / "SHA256SUMS", f"checksum of {record.file} differs from sources.yaml "
                                 f"(`python -m cjreport repair {sid}` writes the text's checksum in both)", line=listed[1], item=sid)
-            text = decode(raw_text, tpath)
             parts = _load_parts(record, text, path, sid, line)
             short_name = record.short_name or record.author.split()[-1]
             fields = record.model_dump(exclude={"id", "parts", "short_name"})

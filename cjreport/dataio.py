@@ -123,6 +123,9 @@ def decode(raw: bytes, path: Path, *, csv_lines: bool = False) -> str:
         line = raw[: exc.start].count(b"\n") + 1
         raise DataError(path, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start})", line=line) from None
     bad = (_CONTROL_CSV if csv_lines else _CONTROL).search(text)
+    if bad and not csv_lines and "\r\n" in text:
+        line = text.count("\n", 0, text.index("\r\n")) + 1
+        raise DataError(path, "has Windows line endings (CR LF): save it with LF line endings (the published bytes)", line=line)
     if bad:
         line = text.count("\n", 0, bad.start()) + 1
         column = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1

@@ -399,8 +399,8 @@ def check(model: type[Record], raw: Any, path, *, line: int | None = None, item:
 
 def check_list(model: type[Record], raw: Any, path, *, what: str) -> list:
     """A file that is a list of records: validate each, and refuse anything but a list."""
-    if raw is None:
-        raw = []
+    if raw is None:  # an empty file: a slip (a truncated save), not "no records" (write [] for none)
+        raise DataError(path, f"the file is empty: expected a list of {what} (write [] if there are none)", line=1)
     if not isinstance(raw, list):
         raise DataError(path, f"expected a list of {what}, found {type(raw).__name__}", line=getattr(raw, "line", None))
     problems = Problems()
