@@ -72,7 +72,7 @@ def _book_inputs(root: Path, evidence: Evidence) -> list[DataError]:
     CITATION.cff's count of sources, prose marked as naming every source."""
     from . import bib
 
-    from .citation import stale_counts, uncovered_sources
+    from .citation import cff_problems, stale_counts, uncovered_sources
 
     errors: list[DataError] = []
     try:
@@ -80,8 +80,13 @@ def _book_inputs(root: Path, evidence: Evidence) -> list[DataError]:
     except DataError as exc:
         errors.extend(all_errors(exc))
     # Nothing stale: CITATION.cff's count of sources, and prose that says it names every source.
-    errors += stale_counts(root, len(evidence.sources))
+    cff = cff_problems(root)
+    errors += cff or stale_counts(root, len(evidence.sources))
     errors += uncovered_sources(root, evidence)
+    for theme in evidence.codebook.themes:  # a theme's chapter must exist (the toc and the links point at it)
+        if not (root / "book" / f"{theme.chapter}.md").is_file():
+            errors.append(DataError(evidence.data_dir / "codebook.yaml", f"theme {theme.id!r}: its chapter book/{theme.chapter}.md "
+                                    "does not exist", item=theme.id))
     for error in errors:  # data/ files named from the project that holds data/, the book's own from its root
         error.relative_to(evidence.data_dir.parent)
         error.relative_to(root)
@@ -199,7 +204,11 @@ def _publish(staged: Path, target: Path) -> None:
     old = target.with_name(target.name + ".old")
     shutil.rmtree(fresh, ignore_errors=True)
     shutil.rmtree(old, ignore_errors=True)
-    shutil.copytree(staged, fresh)
+    try:
+        shutil.copytree(staged, fresh)
+    except (OSError, shutil.Error):
+        shutil.rmtree(fresh, ignore_errors=True)  # a full disk leaves no half-written copy behind
+        raise
     if target.exists():
         os.rename(target, old)
     os.rename(fresh, target)
@@ -219,7 +228,12 @@ def main(argv: list[str] | None = None) -> None:
     if args.check:
         verified_data(root)
         return
-    build(root, (args.out or root / "_build").resolve(), args.pdf)
+    try:
+        build(root, (args.out or root / "_build").resolve(), args.pdf)
+    except OSError as exc:  # a read-only or full _build: one line, and the published book is untouched
+        where = exc.filename or ""
+        raise SystemExit(f"build failed: {where}{': ' if where else ''}{exc.strerror or exc}; "
+                         "the previous book is left in place") from None
 
 
 if __name__ == "__main__":

@@ -74,6 +74,39 @@ def stale_counts(root: Path, n_sources: int) -> list[DataError]:
     return errors
 
 
+def cff_problems(root: Path) -> list[DataError]:
+    """CITATION.cff as the book reads it (How to cite, the downloads): present, UTF-8, a mapping with a one-line
+    title, named authors and a year; otherwise the build would stop half-way, or print what it should not."""
+    import yaml
+
+    path = root / "CITATION.cff"
+    if not path.is_file():
+        return [DataError(path, "missing: the home page's How to cite and the downloads are made from it")]
+    try:
+        cff = yaml.safe_load(path.read_bytes().decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        return [DataError(path, f"not valid UTF-8 (byte at offset {exc.start})")]
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        return [DataError(path, f"malformed YAML: {getattr(exc, 'problem', None) or exc}", line=mark.line + 1 if mark else None)]
+    if not isinstance(cff, dict):
+        return [DataError(path, "must be a mapping (cff-version, title, authors…)")]
+    ref = cff.get("preferred-citation") or cff
+    errors = []
+    for where, value in (("title", ref.get("title") if isinstance(ref, dict) else None),):
+        if not isinstance(value, str) or not value.strip() or "\n" in value.strip() or re.search(r"[\x00-\x1f\x7f]", value):
+            errors.append(DataError(path, f"{where} must be one line of text"))
+    authors = ref.get("authors") if isinstance(ref, dict) else None
+    if not isinstance(authors, list) or not authors or not all(
+            isinstance(a, dict) and (isinstance(a.get("name"), str) or
+                                     (isinstance(a.get("family-names"), str) and isinstance(a.get("given-names"), str)))
+            for a in authors):
+        errors.append(DataError(path, "authors must be a list of {name} or {family-names, given-names}"))
+    if not isinstance(ref, dict) or not str(ref.get("year", "")).isdigit():
+        errors.append(DataError(path, "year must be a number (the preferred citation's year)"))
+    return errors
+
+
 def update_cff_count(data: Path) -> bool:
     """After a source is added: CITATION.cff beside data/ states the new count (the one file outside data/ that an
     authoring command writes; its path is fixed, never taken from the command line). True if it changed."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import shutil
 import subprocess
 import uuid
@@ -314,8 +315,12 @@ def how_to_cite(root: Path = ROOT) -> Markdown:
     cff = citation(root)
     ref = _cited(cff)
     names = ", ".join(a.get("name") or f"{a['family-names']}, {a['given-names']}" for a in ref["authors"])
-    return Markdown(f"{escape(names)} ({ref['year']}). *{escape(ref['title'])}*. {escape(ref.get('medium', 'Research report'))}.\n\n"
-                    f"BibTeX:\n\n```bibtex\n{bibtex(cff)}```\n\nRIS:\n\n```text\n{ris(cff)}```\n")
+    bib, ris_text = bibtex(cff), ris(cff)
+    # A fence longer than any run of backticks in the citation: a title cannot close the block and become markup.
+    fence = "`" * max(3, 1 + max((len(run) for run in re.findall(r"`+", bib + ris_text)), default=0))
+    return Markdown(f"{escape(names)} ({escape(str(ref['year']))}). *{escape(ref['title'])}*. "
+                    f"{escape(ref.get('medium', 'Research report'))}.\n\n"
+                    f"BibTeX:\n\n{fence}bibtex\n{bib}{fence}\n\nRIS:\n\n{fence}text\n{ris_text}{fence}\n")
 
 
 # --- the colophon ---------------------------------------------------------------------------------------

@@ -183,3 +183,63 @@ def test_stale_citation_count(data_copy):
     (root / "CITATION.cff").write_text(re.sub(r"\b\w+ sources\b", f"{wrong} sources", text, count=1), encoding="utf-8")
     message = one_line(_run(data_copy, "-m", "cjreport.build", "--check", "--root", str(root)))
     assert message.startswith("error: CITATION.cff:") and f"{wrong} sources" in message
+
+
+def test_a_theme_whose_chapter_does_not_exist(data_copy):
+    from . import fixturebook as fx
+
+    root = fx.copy_book(data_copy.parent)
+    chapter = load(data_copy).codebook.themes[0].chapter
+    (root / "book" / f"{chapter}.md").unlink()
+    message = one_line(_run(data_copy, "-m", "cjreport.build", "--check", "--root", str(root)))
+    assert "codebook.yaml" in message and f"book/{chapter}.md" in message
+
+
+@pytest.mark.parametrize("content, says", [
+    (b"title: [\n", "malformed YAML"),
+    (b"cff-version: 1.2.0\ntitle: A title\nyear: 2026\n", "authors"),
+    ("title: Caf\u00e9 in five sources\nauthors: [{name: X}]\nyear: 2026\n".encode("latin-1"), "UTF-8"),
+    (None, "missing"),
+])
+def test_citation_file_the_build_would_choke_on(data_copy, content, says):
+    from . import fixturebook as fx
+
+    root = fx.copy_book(data_copy.parent)
+    if content is None:
+        (root / "CITATION.cff").unlink()
+    else:
+        (root / "CITATION.cff").write_bytes(content)
+    message = one_line(_run(data_copy, "-m", "cjreport.build", "--check", "--root", str(root)))
+    assert message.startswith("error: CITATION.cff") and says in message
+
+
+def test_a_crafted_citation_title_stays_text(data_copy):
+    """A title that closes the code fence of How to cite and opens HTML: it stays inside the fence, as text."""
+    from cjreport import exports
+
+    from . import fixturebook as fx
+
+    root = fx.copy_book(data_copy.parent)
+    cff = root / "CITATION.cff"
+    text = cff.read_text(encoding="utf-8")
+    crafted = 'Five sources\n```\n<img src=x onerror="alert(1)">\n```'
+    assert text.count("title: ") == 2  # the file's title and the preferred citation's, which How to cite shows
+    cff.write_text(re.sub(r"(?m)^(\s+title: ).*$", lambda m: m.group(1) + json_string(crafted), text), encoding="utf-8")
+    os.environ["CJREPORT_DATA"] = str(data_copy)
+    try:
+        assert "onerror" in exports.citation(root)["preferred-citation"]["title"]
+        text = exports.how_to_cite(root).text
+    finally:
+        del os.environ["CJREPORT_DATA"]
+    from markdown_it import MarkdownIt
+
+    # parsed as the book parses Markdown (raw HTML allowed), the title is only ever inside a code block
+    tokens = MarkdownIt("commonmark").parse(text)
+    assert not [t for t in tokens if t.type == "html_block" or any(c.type == "html_inline" for c in t.children or [])]
+    assert any(t.type == "fence" and "onerror" in t.content for t in tokens)
+
+
+def json_string(value: str) -> str:
+    import json
+
+    return json.dumps(value, ensure_ascii=False)

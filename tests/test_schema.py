@@ -166,10 +166,9 @@ def test_symlink_out_of_texts(data_copy, tmp_path):
 
 def test_a_sources_bibkey_in_references_bib_fails_before_sphinx(tmp_path):
     """README's old step 2 (a hand-made BibTeX entry) broke the build inside ~100 lines of Sphinx output."""
-    root = tmp_path / "book-root"
-    (root / "book").mkdir(parents=True)
-    for name in ("_config.yml", "_toc.yml"):
-        (root / name).write_bytes((ROOT / name).read_bytes())
+    from . import fixturebook as fx
+
+    root = fx.copy_book(tmp_path / "book-root")  # the whole book: chapters, CITATION.cff, configuration
     (root / "book" / "references.bib").write_text((ROOT / "book" / "references.bib").read_text(encoding="utf-8")
                                                   + "\n@misc{roy2024, title={Hand-made}, year={2024}}\n", encoding="utf-8")
     result = subprocess.run([sys.executable, "-m", "cjreport.build", "--root", str(root), "--out", str(tmp_path / "out")],
