@@ -2,6 +2,6 @@
 
 import sys
 
-from cjreport.authoring import main
+from cjreport.authoring.commands import main
 
 sys.exit(main())

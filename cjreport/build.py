@@ -9,17 +9,16 @@ stays in place: it is only replaced once everything has built.
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import os
 import shutil
-import subprocess
 import sys
 import time
 from pathlib import Path
 
-from cjreport.data.errors import DataError
-from cjreport.data.evidence import VERIFIED_ENV, Evidence, data_dir, fingerprint, load, save_verified
+from cjreport.buildlog import shown
+from cjreport.data.errors import DataError, all_errors
+from cjreport.data.evidence import VERIFIED_ENV, Evidence, data_dir, fingerprint, save_verified
 from cjreport.project import PACKAGE_DIR, PDF_NAME, commit_epoch, package_files
 
 
@@ -27,31 +26,75 @@ from cjreport.project import PACKAGE_DIR, PDF_NAME, commit_epoch, package_files
 def inputs_fingerprint(root: Path) -> str:
     """Data and package code: when either changes, every chapter must run again (cached outputs would be stale)."""
     digest = hashlib.sha256(fingerprint(data_dir()).encode())
+    # Beside data/, the one file chapters read (How to cite, the downloads): a change must re-run them too.
+    cff = root / "CITATION.cff"
+    digest.update(cff.read_bytes() if cff.is_file() else b"no CITATION.cff")
     for path in package_files():
         digest.update(str(path.relative_to(PACKAGE_DIR)).encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
 
 
+MAX_ERRORS = 20  # enough to fix a batch in one go; more would scroll the first ones away
+
+
 def verified_data(root: Path | None = None) -> Evidence:
-    """Load and verify data/ (and what Sphinx would read from it), or stop with one line before anything is written."""
-    from cjreport.data import bib
+    """Load and verify data/ (and what Sphinx would read from it), or stop before anything is written, listing
+    every independent problem, one line each (`error: <file>:<line> [<id>]: <what>`), up to MAX_ERRORS."""
+    from cjreport.data.evidence import check
 
     directory = data_dir()
     try:
-        evidence = load()
-        if root is not None:
-            bib.check(evidence, _other_bibfiles(root))
-        from cjreport.views import readings  # the book's readings rest on quotations and cite references.bib: check both first
-        readings.load_readings(evidence)
-    except DataError as exc:
-        raise SystemExit(f"error: {exc.relative_to(directory.parent)}") from None
+        evidence, errors, skipped = check(directory)
+        if evidence is not None and root is not None:
+            errors = _book_inputs(root, evidence)
     except Exception as exc:  # a loader bug must still read as one line, and never let a build start
         raise SystemExit(f"error: {directory.name}/: internal error while checking the data "
                          f"({type(exc).__name__}: {' '.join(str(exc).split())[:200]})") from None
+    if errors:
+        # stdout says what was not checked; stderr holds the errors only, one line each.
+        if skipped:
+            print(f"note: not checked until the files above are fixed (they depend on them): "
+                  f"{', '.join(s.file for s in skipped)}", flush=True)
+        lines = [f"error: {error}" for error in errors[:MAX_ERRORS]]
+        if len(errors) > MAX_ERRORS:
+            lines.append(f"error: … and {len(errors) - MAX_ERRORS} more ({len(errors)} in all); fix these first")
+        raise SystemExit("\n".join(lines))
     print(f"data/ verified: {len(evidence.sources)} sources, {len(evidence.quotations)} quotations, "
           f"{len(evidence.coding)} coded cells", flush=True)
     return evidence
+
+
+def _book_inputs(root: Path, evidence: Evidence) -> list[DataError]:
+    """What the book reads beside data/ and must agree with it: the .bib files (no hand-made entry for a source),
+    CITATION.cff's count of sources, prose marked as naming every source."""
+    from cjreport.data import bib
+
+    from cjreport.data.citation import cff_problems, stale_counts, uncovered_sources
+
+    errors: list[DataError] = []
+    try:
+        bib.check(evidence, _other_bibfiles(root))
+    except DataError as exc:
+        errors.extend(all_errors(exc))
+    # Nothing stale: CITATION.cff's count of sources, and prose that says it names every source.
+    cff = cff_problems(root)
+    errors += cff or stale_counts(root, len(evidence.sources))
+    errors += uncovered_sources(root, evidence)
+    from cjreport.views import readings  # the book's readings rest on quotations and cite references.bib
+
+    try:
+        readings.load_readings(evidence)
+    except DataError as exc:
+        errors.extend(all_errors(exc))
+    for theme in evidence.codebook.themes:  # a theme's chapter must exist (the toc and the links point at it)
+        if not (root / "book" / f"{theme.chapter}.md").is_file():
+            errors.append(DataError(evidence.data_dir / "codebook.yaml", f"theme {theme.id!r}: its chapter book/{theme.chapter}.md "
+                                    "does not exist", item=theme.id))
+    for error in errors:  # data/ files named from the project that holds data/, the book's own from its root
+        error.relative_to(evidence.data_dir.parent)
+        error.relative_to(root)
+    return errors
 
 
 def _other_bibfiles(root: Path) -> list[Path]:
@@ -81,18 +124,20 @@ def _kernel_profile(out: Path) -> Path:
     return ipython
 
 
-def _jupyter_book(root: Path, work: Path, builder: str, out: Path) -> None:
-    # jupyter-book's own CLI, reading the chapters in parallel (cjreport/jbook.py)
+def _jupyter_book(root: Path, work: Path, builder: str, out: Path, log) -> None:
+    """One jupyter-book stage, its whole output in the build log (cjreport/buildlog.py), the terminal kept quiet;
+    the chapters are read in parallel (cjreport/jbook.py)."""
     cmd = [sys.executable, "-m", "cjreport.jbook", "build", str(root), "--path-output", str(work), "--builder", builder,
            "-W", "-n", "--keep-going"]
-    print("+", " ".join(cmd), flush=True)
     env = {**os.environ, "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH") or commit_epoch(root),
-           "FORCE_SOURCE_DATE": "1", "CJREPORT_TARGET": "book",
-           VERIFIED_ENV: str(out / "cjreport" / "evidence.pickle"), "IPYTHONDIR": str(_kernel_profile(out))}  # display objects give the book's forms
-    result = subprocess.run(cmd, cwd=root, env=env)
-    if result.returncode != 0:
-        raise SystemExit(f"build failed: jupyter-book {builder} exited with {result.returncode} (see the log above); "
-                         "the previous book is left in place")
+           "FORCE_SOURCE_DATE": "1", "CJREPORT_TARGET": "book",  # display objects give the book's forms
+           VERIFIED_ENV: str(out / "cjreport" / "evidence.pickle"), "IPYTHONDIR": str(_kernel_profile(out))}
+    stage = "pdf" if builder == "pdflatex" else builder
+    status = log.run(cmd, cwd=root, env=env, stage=stage)
+    if status != 0:
+        raise SystemExit(f"build failed: jupyter-book {builder} exited with {status}; "
+                         f"{len(log.warnings)} warning(s) or error(s) above; the previous book is left in place; "
+                         f"full log: {shown(log.path, root)}")
 
 
 def build(root: Path, out: Path, pdf: bool) -> None:
@@ -110,18 +155,23 @@ def build(root: Path, out: Path, pdf: bool) -> None:
     out.mkdir(parents=True, exist_ok=True)
     stamp.unlink(missing_ok=True)
 
+    from cjreport.buildlog import BuildLog
+
+    log = BuildLog(out / "build.log")
     save_verified(evidence, out / "cjreport" / "evidence.pickle")  # load once: Sphinx and the kernels read it
-    _jupyter_book(root, work, "html", out)
+    _jupyter_book(root, work, "html", out, log)
     manifest = out / "published.manifest"
     if not pdf and (out / "html").exists() and manifest.exists() and manifest.read_text() == _listing(built / "html"):
         # Sphinx wrote nothing new: the published book is this very build, already audited.
         stamp.write_text(current + "\n")
-        print(f"book unchanged in {out / 'html'} ({time.perf_counter() - started:.1f} s)", flush=True)
+        print(f"book unchanged: {shown(out / 'html' / 'index.html', root)} ({time.perf_counter() - started:.1f} s); "
+              f"full log: {shown(log.path, root)}", flush=True)
         return
     manifest.unlink(missing_ok=True)
+    log.note("audit: every quotation verbatim, every internal link, nothing loaded from outside")
     _audit(built / "html", evidence)
     if pdf:
-        _jupyter_book(root, work, "pdflatex", out)
+        _jupyter_book(root, work, "pdflatex", out, log)
         made = built / "latex" / PDF_NAME
         if not made.exists():
             raise SystemExit(f"build failed: {made} was not produced")
@@ -131,7 +181,9 @@ def build(root: Path, out: Path, pdf: bool) -> None:
         shutil.copyfile(built / "latex" / PDF_NAME, out / PDF_NAME)
     stamp.write_text(current + "\n")
     manifest.write_text(_listing(built / "html"))
-    print(f"book written to {out / 'html'} in {time.perf_counter() - started:.1f} s", flush=True)
+    made = f" and {shown(out / PDF_NAME, root)}" if pdf else ""
+    print(f"book written: {shown(out / 'html' / 'index.html', root)}{made} in {time.perf_counter() - started:.0f} s; "
+          f"full log: {shown(log.path, root)}", flush=True)
 
 
 def _listing(tree: Path) -> str:
@@ -162,7 +214,11 @@ def _publish(staged: Path, target: Path) -> None:
     old = target.with_name(target.name + ".old")
     shutil.rmtree(fresh, ignore_errors=True)
     shutil.rmtree(old, ignore_errors=True)
-    shutil.copytree(staged, fresh)
+    try:
+        shutil.copytree(staged, fresh)
+    except (OSError, shutil.Error):
+        shutil.rmtree(fresh, ignore_errors=True)  # a full disk leaves no half-written copy behind
+        raise
     if target.exists():
         os.rename(target, old)
     os.rename(fresh, target)
@@ -170,7 +226,9 @@ def _publish(staged: Path, target: Path) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    from cjreport.authoring.commands import OneLineParser
+
+    parser = OneLineParser(prog="python -m cjreport.build", description=__doc__.splitlines()[0])
     parser.add_argument("--root", type=Path, default=Path.cwd(), help="the book's root (holds _config.yml)")
     parser.add_argument("--out", type=Path, default=None, help="output directory (default <root>/_build)")
     parser.add_argument("--pdf", action="store_true", help="also build the PDF and link it from every page")
@@ -180,7 +238,12 @@ def main(argv: list[str] | None = None) -> None:
     if args.check:
         verified_data(root)
         return
-    build(root, (args.out or root / "_build").resolve(), args.pdf)
+    try:
+        build(root, (args.out or root / "_build").resolve(), args.pdf)
+    except OSError as exc:  # a read-only or full _build: one line, and the published book is untouched
+        where = exc.filename or ""
+        raise SystemExit(f"build failed: {where}{': ' if where else ''}{exc.strerror or exc}; "
+                         "the previous book is left in place") from None
 
 
 if __name__ == "__main__":

@@ -97,6 +97,12 @@ def add_companions(target: Path, sid: str, text: str, body: list[tuple[int, int]
     codebook = yaml.safe_load((target / "codebook.yaml").read_text(encoding="utf-8"))
     questions = [q["id"] for t in codebook["themes"] for q in t["questions"]]
     coding = {(r["question"], r["source"]): r for r in csv.DictReader(io.StringIO((target / "coding.csv").read_text(encoding="utf-8")))}
+    first = target / "coding-first.csv"
+    if first.exists():  # the first coding as coded: what coding.csv holds before any decision
+        rows = first.read_text(encoding="utf-8")
+        rows += "" if rows.endswith("\n") else "\n"
+        rows += "".join(f"{q},{sid},{coding[(q, sid)]['stance']}\n" for q in questions)
+        first.write_text(rows, encoding="utf-8")
     second = target / "coding-second.csv"
     if second.exists():
         out = io.StringIO()
@@ -134,3 +140,37 @@ def add_companions(target: Path, sid: str, text: str, body: list[tuple[int, int]
         records.append({"source": sid, "claim": {"summary": "Test fixture: the claim.", "quotation": first_quote},
                         "points": [], "recommendations": [], "recommendations_note": "Test fixture: none."})
         arguments.write_text(yaml.safe_dump(records, allow_unicode=True, sort_keys=False, width=1000), encoding="utf-8")
+
+
+def copy_book(target: Path) -> Path:
+    """The book's own files (chapters, configuration, CITATION.cff) in a scratch root, to build it with other data."""
+    from cjreport.data.evidence import DEFAULT_DATA_DIR as data
+
+    root = data.parent
+    shutil.copytree(root / "book", target / "book", ignore=shutil.ignore_patterns("_generated"))
+    for name in ("_config.yml", "_toc.yml", "CITATION.cff"):
+        if (root / name).exists():
+            shutil.copy(root / name, target / name)
+    return target
+
+
+def mention(root: Path, short_name: str, about: str) -> None:
+    """What a maintainer writes by hand for a new source: its line in every passage that says it names every
+    source (marked `% cjreport: names every source`; the check refuses the build until each names it)."""
+    from cjreport.data.citation import MARKER
+
+    for chapter in sorted((root / "book").glob("*.md")):
+        lines = chapter.read_text(encoding="utf-8").splitlines(keepends=True)
+        i = 0
+        while i < len(lines):
+            if MARKER.match(lines[i]):
+                end = i + 1
+                while end < len(lines) and lines[end].strip():
+                    end += 1
+                if lines[i + 1].startswith("- "):
+                    lines.insert(end, f"- **{short_name}** {about}\n")
+                else:
+                    lines[end - 1] = lines[end - 1].rstrip("\n") + f" {short_name} {about}\n"
+                i = end
+            i += 1
+        chapter.write_text("".join(lines), encoding="utf-8")

@@ -1,9 +1,9 @@
 """Intercoder agreement: the blind second coding, the adjudication of every disagreement, Krippendorff's alpha.
 
-Agreement is measured between the first coding as it stood before adjudication and the second coding. The
-first coding is not stored apart: it is data/coding.csv (the adjudicated, final codes) with each adjudicated
-cell taking back its `first` code from data/adjudication.csv. The loader (cjreport/data/coding.py) checks that the
-three files fit together, so the reconstruction cannot drift from what the coders did; this module only measures.
+Agreement is measured between the first coding as coded (data/coding-first.csv) and the blind second coding
+(data/coding-second.csv): the two codings alone, so what the adjudication happens to list cannot bend it. The
+loader (cjreport/data/coding.py) checks that the files fit together (a decision for every disagreement, and the final
+coding in coding.csv changed only where a decision changed it); this module only measures.
 """
 
 from __future__ import annotations
@@ -57,10 +57,8 @@ def _required(loaded: T | None, evidence: Evidence, name: str) -> T:
 
 
 def first_coding(evidence: Evidence) -> dict[Cell, str]:
-    """The first coding before adjudication: coding.csv, with adjudicated cells back at their `first` code."""
-    codes = {cell: code.stance for cell, code in evidence.coding.items()}
-    codes.update({(a.question, a.source): a.first for a in decisions(evidence)})
-    return codes
+    """The first coding before adjudication, as stored in data/coding-first.csv."""
+    return dict(_required(evidence.first_coding, evidence, "coding-first.csv"))
 
 
 def pairs(evidence: Evidence, theme: str | None = None) -> list[tuple[Cell, str, str]]:

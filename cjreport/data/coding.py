@@ -9,7 +9,7 @@ from pathlib import Path
 from cjreport.data.corpus import Source
 from cjreport.data import schema
 from cjreport.data.readers import read_csv, read_yaml
-from cjreport.data.errors import DataError
+from cjreport.data.errors import DataError, Problems
 from cjreport.data.quotations import Quotation
 
 SLUG = re.compile(schema.SLUG)
@@ -103,9 +103,16 @@ def load_codebook(data_dir: Path) -> Codebook:
     return Codebook(stances, themes)
 
 
-def _rows(path: Path, model: type, columns: list[str]) -> list[tuple[int, object]]:
-    return [(row.line, schema.check(model, row.values, path, line=row.line, item=f"{row.values[columns[0]]} × {row.values[columns[1]]}"))
-            for row in read_csv(path, columns)]
+def _rows(path: Path, model: type, columns: list[str], *, item=None) -> list[tuple[int, object]]:
+    """Every row checked against its model; all bad rows of the file are reported together."""
+    problems = Problems()
+    rows = []
+    for row in read_csv(path, columns):
+        with problems.each():
+            name = item(row.values) if item else f"{row.values[columns[0]]} × {row.values[columns[1]]}"
+            rows.append((row.line, schema.check(model, row.values, path, line=row.line, item=name)))
+    problems.raise_any()
+    return rows
 
 
 def _cell(path: Path, line: int, item: str, question: str, source: str, questions, sources) -> None:
@@ -115,12 +122,12 @@ def _cell(path: Path, line: int, item: str, question: str, source: str, question
         raise DataError(path, f"unknown source id {source!r}", line=line, item=item)
 
 
-def _complete(path: Path, seen: dict, questions, sources) -> None:
+def _complete(path: Path, seen: dict, questions, sources, problems: Problems) -> None:
     for qid in questions:
         for sid in sources:
             if (qid, sid) not in seen:
-                raise DataError(path, f"no row for question {qid} × source {sid}: every cell needs a stance "
-                                "(not_addressed is a value)", item=f"{qid} × {sid}")
+                problems.errors.append(DataError(path, f"no row for question {qid} × source {sid}: every cell needs a stance "
+                                                 "(not_addressed is a value)", item=f"{qid} × {sid}"))
 
 
 def load_coding(data_dir: Path, codebook: Codebook, sources: dict[str, Source],
@@ -129,63 +136,69 @@ def load_coding(data_dir: Path, codebook: Codebook, sources: dict[str, Source],
     path = data_dir / "coding.csv"
     questions = codebook.questions
     codes: dict[tuple[str, str], Code] = {}
+    problems, attempted = Problems(), set()
     for line, row in _rows(path, schema.CodingRow, CODING_COLUMNS):
-        item = f"{row.question} × {row.source}"
-        _cell(path, line, item, row.question, row.source, questions, sources)
-        key = (row.question, row.source)
-        if key in codes:
-            raise DataError(path, f"duplicate coding for {item} (first at line {codes[key].line})", line=line, item=item)
-        qids = tuple(row.quotations.split())
-        for qid in qids:
-            if qid not in quotes:
-                raise DataError(path, f"unknown quotation id {qid!r}", line=line, item=item)
-            if quotes[qid].source != row.source:
-                raise DataError(path, f"quotation {qid!r} belongs to source {quotes[qid].source}, not {row.source}", line=line, item=item)
-            if quotes[qid].voice == "commenter":
-                raise DataError(path, f"quotation {qid!r} is a reader comment and cannot support a source's stance", line=line, item=item)
-        if len(set(qids)) != len(qids):
-            raise DataError(path, "a quotation is cited twice", line=line, item=item)
-        voices = {quotes[q].voice for q in qids}
-        if row.stance == "not_addressed" and qids:
-            raise DataError(path, "not_addressed takes no quotations", line=line, item=item)
-        if row.stance in ("supports", "opposes", "qualified"):
-            if "author" not in voices:
-                raise DataError(path, f"stance {row.stance!r} needs at least one quotation in the author's own voice "
-                                "(reported words never show the author's view)", line=line, item=item)
-            # A position is the author's: evidence in anyone else's voice would lend the author words they only
-            # relay (issue 19). Reported words may still be named in the rationale, as context.
-            other = next((q for q in qids if quotes[q].voice != "author"), None)
-            if other is not None:
-                raise DataError(path, f"stance {row.stance!r} cites {other!r}, {quotes[other].voice} words of "
-                                f"{quotes[other].speaker}: a position cites only the author's own voice "
-                                "(mention reported words in the rationale instead)", line=line, item=item)
-        if row.stance == "reports" and voices != {"reported"}:
-            raise DataError(path, "stance 'reports' cites the reported words, and only them "
-                            f"(found voices: {', '.join(sorted(voices)) or 'none'})", line=line, item=item)
-        codes[key] = Code(row.question, row.source, row.stance, row.rationale, qids, line)
-    _complete(path, codes, questions, sources)
+        with problems.each():
+            item = f"{row.question} × {row.source}"
+            _cell(path, line, item, row.question, row.source, questions, sources)
+            key = (row.question, row.source)
+            attempted.add(key)  # a bad row is reported as bad, not also as missing
+            if key in codes:
+                raise DataError(path, f"duplicate coding for {item} (first at line {codes[key].line})", line=line, item=item)
+            qids = tuple(row.quotations.split())
+            for qid in qids:
+                if qid not in quotes:
+                    raise DataError(path, f"unknown quotation id {qid!r}", line=line, item=item)
+                if quotes[qid].source != row.source:
+                    raise DataError(path, f"quotation {qid!r} belongs to source {quotes[qid].source}, not {row.source}", line=line, item=item)
+                if quotes[qid].voice == "commenter":
+                    raise DataError(path, f"quotation {qid!r} is a reader comment and cannot support a source's stance", line=line, item=item)
+            if len(set(qids)) != len(qids):
+                raise DataError(path, "a quotation is cited twice", line=line, item=item)
+            voices = {quotes[q].voice for q in qids}
+            if row.stance == "not_addressed" and qids:
+                raise DataError(path, "not_addressed takes no quotations", line=line, item=item)
+            if row.stance in ("supports", "opposes", "qualified"):
+                if "author" not in voices:
+                    raise DataError(path, f"stance {row.stance!r} needs at least one quotation in the author's own voice "
+                                    "(reported words never show the author's view)", line=line, item=item)
+                # A position is the author's: evidence in anyone else's voice would lend the author words they only
+                # relay (issue 19). Reported words may still be named in the rationale, as context.
+                other = next((q for q in qids if quotes[q].voice != "author"), None)
+                if other is not None:
+                    raise DataError(path, f"stance {row.stance!r} cites {other!r}, {quotes[other].voice} words of "
+                                    f"{quotes[other].speaker}: a position cites only the author's own voice "
+                                    "(mention reported words in the rationale instead)", line=line, item=item)
+            if row.stance == "reports" and voices != {"reported"}:
+                raise DataError(path, "stance 'reports' cites the reported words, and only them "
+                                f"(found voices: {', '.join(sorted(voices)) or 'none'})", line=line, item=item)
+            codes[key] = Code(row.question, row.source, row.stance, row.rationale, qids, line)
+    _complete(path, attempted, questions, sources, problems)
+    problems.raise_any()
     return codes
 
 
 def load_events(data_dir: Path, sources: dict[str, Source], quotes: dict[str, Quotation]) -> list[Event]:
     path = data_dir / "events.csv"
     events: list[Event] = []
-    rows = [(row.line, schema.check(schema.EventRow, row.values, path, line=row.line, item=row.values["id"] or None))
-            for row in read_csv(path, EVENT_COLUMNS)]
+    rows = _rows(path, schema.EventRow, EVENT_COLUMNS, item=lambda values: values["id"] or None)
     schema.unique([(row.id, line) for line, row in rows], path, "event id")
+    problems = Problems()
     for line, row in rows:
-        eid = row.id
-        sids = tuple(row.sources.split())
-        for sid in sids:
-            if sid not in sources:
-                raise DataError(path, f"unknown source id {sid!r}", line=line, item=eid)
-        qids = tuple(row.quotations.split())
-        for qid in qids:
-            if qid not in quotes:
-                raise DataError(path, f"unknown quotation id {qid!r}", line=line, item=eid)
-            if quotes[qid].source not in sids:
-                raise DataError(path, f"quotation {qid!r} is from source {quotes[qid].source}, which the event does not list", line=line, item=eid)
-        events.append(Event(eid, row.date, row.precision, row.event, sids, qids))
+        with problems.each():
+            eid = row.id
+            sids = tuple(row.sources.split())
+            for sid in sids:
+                if sid not in sources:
+                    raise DataError(path, f"unknown source id {sid!r}", line=line, item=eid)
+            qids = tuple(row.quotations.split())
+            for qid in qids:
+                if qid not in quotes:
+                    raise DataError(path, f"unknown quotation id {qid!r}", line=line, item=eid)
+                if quotes[qid].source not in sids:
+                    raise DataError(path, f"quotation {qid!r} is from source {quotes[qid].source}, which the event does not list", line=line, item=eid)
+            events.append(Event(eid, row.date, row.precision, row.event, sids, qids))
+    problems.raise_any()
     return sorted(events, key=lambda e: (e.date, e.id))
 
 
@@ -228,13 +241,16 @@ def load_changelog(data_dir: Path, codebook: Codebook) -> list[ChangelogEntry] |
     raw = read_yaml(path)
     records = schema.check_list(schema.ChangelogRecord, raw, path, what="codebook changes")
     entries = []
+    problems = Problems()
     for i, record in enumerate(records):
-        line = schema.line_of(raw, i)
-        for qid in record.questions:
-            if qid not in codebook.questions and record.change != "remove":
-                raise DataError(path, f"unknown question {qid!r} (only a 'remove' entry may name a question that no "
-                                "longer exists)", line=line, item=record.date)
-        entries.append(ChangelogEntry(record.date, record.change, tuple(record.questions), record.what, record.why))
+        with problems.each():
+            line = schema.line_of(raw, i)
+            for qid in record.questions:
+                if qid not in codebook.questions and record.change != "remove":
+                    raise DataError(path, f"unknown question {qid!r} (only a 'remove' entry may name a question that no "
+                                    "longer exists)", line=line, item=record.date)
+            entries.append(ChangelogEntry(record.date, record.change, tuple(record.questions), record.what, record.why))
+    problems.raise_any()
     return entries
 
 
@@ -248,56 +264,110 @@ def load_second_coding(data_dir: Path, codebook: Codebook, sources: dict[str, So
     questions = codebook.questions
     bodies = {sid: fold(s.body_text) for sid, s in sources.items()}
     codes: dict[tuple[str, str], SecondCode] = {}
+    problems, attempted = Problems(), set()
     for line, row in _rows(path, schema.SecondCodingRow, SECOND_COLUMNS):
-        item = f"{row.question} × {row.source}"
-        _cell(path, line, item, row.question, row.source, questions, sources)
-        key = (row.question, row.source)
-        if key in codes:
-            raise DataError(path, f"duplicate row for {item} (first at line {codes[key].line})", line=line, item=item)
-        excerpts = tuple(e.strip() for e in row.evidence.split(" | ")) if row.evidence.strip() else ()
-        for excerpt in excerpts:
-            if not excerpt:
-                raise DataError(path, "empty excerpt between ' | ' separators", line=line, item=item)
-            if fold(excerpt) not in bodies[row.source]:
-                raise DataError(path, f"evidence “{excerpt[:60]}” is not verbatim in the body of source {row.source}",
-                                line=line, item=item)
-        codes[key] = SecondCode(row.question, row.source, row.stance, row.rationale, excerpts, line)
-    _complete(path, codes, questions, sources)
+        with problems.each():
+            item = f"{row.question} × {row.source}"
+            _cell(path, line, item, row.question, row.source, questions, sources)
+            key = (row.question, row.source)
+            attempted.add(key)
+            if key in codes:
+                raise DataError(path, f"duplicate row for {item} (first at line {codes[key].line})", line=line, item=item)
+            excerpts = tuple(e.strip() for e in row.evidence.split(" | ")) if row.evidence.strip() else ()
+            for excerpt in excerpts:
+                if not excerpt:
+                    raise DataError(path, "empty excerpt between ' | ' separators", line=line, item=item)
+                if fold(excerpt) not in bodies[row.source]:
+                    raise DataError(path, f"evidence “{excerpt[:60]}” is not verbatim in the body of source {row.source}",
+                                    line=line, item=item)
+            codes[key] = SecondCode(row.question, row.source, row.stance, row.rationale, excerpts, line)
+    _complete(path, attempted, questions, sources, problems)
+    problems.raise_any()
+    return codes
+
+
+def load_first_coding(data_dir: Path, codebook: Codebook, sources: dict[str, Source]) -> dict[tuple[str, str], str] | None:
+    """coding-first.csv: the first coder's stance on every cell as coded, before adjudication. It is stored, not
+    rebuilt from the adjudication's `first` column, so the agreement measured cannot change when an
+    adjudication row is dropped or edited: agreement is computed from the two codings alone."""
+    path = data_dir / "coding-first.csv"
+    if not path.exists() and not path.is_symlink():
+        return None
+    codes: dict[tuple[str, str], str] = {}
+    lines: dict[tuple[str, str], int] = {}
+    problems = Problems()
+    for line, row in _rows(path, schema.FirstCodingRow, FIRST_COLUMNS):
+        with problems.each():
+            item = f"{row.question} × {row.source}"
+            _cell(path, line, item, row.question, row.source, codebook.questions, sources)
+            key = (row.question, row.source)
+            if key in codes:
+                raise DataError(path, f"duplicate row for {item} (first at line {lines[key]})", line=line, item=item)
+            codes[key], lines[key] = row.stance, line
+    missing: dict[str, int] = {}
+    for qid in codebook.questions:
+        for sid in sources:
+            if (qid, sid) not in codes:
+                missing[sid] = missing.get(sid, 0) + 1
+    for sid, n in missing.items():  # one line per source: the fix is one command
+        problems.errors.append(DataError(path, f"no first coding of source {sid} ({n} question(s)): once it is coded in "
+                                         f"coding.csv, `python -m cjreport adjudicate {sid} --append` records it here",
+                                         item=sid))
+    problems.raise_any()
     return codes
 
 
 def load_adjudication(data_dir: Path, codebook: Codebook, sources: dict[str, Source], coding: dict[tuple[str, str], Code],
-                      second: dict[tuple[str, str], SecondCode] | None) -> dict[tuple[str, str], Adjudication] | None:
-    """adjudication.csv: a written decision for every cell where the final coding and the second coder differ."""
+                      second: dict[tuple[str, str], SecondCode] | None,
+                      first: dict[tuple[str, str], str] | None = None) -> dict[tuple[str, str], Adjudication] | None:
+    """adjudication.csv: a written decision for every cell where the two codings differ (the first coding as
+    stored in coding-first.csv when present; else the final coding), and none for a code changed without one."""
     path = data_dir / "adjudication.csv"
     if not path.exists() and not path.is_symlink():
         return None
     if second is None:
         raise DataError(path, "adjudication.csv needs coding-second.csv (the codes it adjudicates)")
     rows: dict[tuple[str, str], Adjudication] = {}
+    problems, attempted = Problems(), set()
     for line, row in _rows(path, schema.AdjudicationRow, ADJUDICATION_COLUMNS):
-        item = f"{row.question} × {row.source}"
-        _cell(path, line, item, row.question, row.source, codebook.questions, sources)
-        key = (row.question, row.source)
-        if key in rows:
-            raise DataError(path, f"duplicate row for {item} (first at line {rows[key].line})", line=line, item=item)
-        if row.second != second[key].stance:
-            raise DataError(path, f"second is {row.second!r} but coding-second.csv has {second[key].stance!r}", line=line, item=item)
-        if row.final != coding[key].stance:
-            raise DataError(path, f"final is {row.final!r} but coding.csv has {coding[key].stance!r}", line=line, item=item)
-        if row.first == row.second:
-            raise DataError(path, "first and second agree: there was nothing to adjudicate", line=line, item=item)
-        if row.final not in (row.first, row.second):
-            raise DataError(path, f"final is {row.final!r}, neither the first code nor the second", line=line, item=item)
-        rows[key] = Adjudication(row.question, row.source, row.first, row.second, row.final, row.reason, line)
+        with problems.each():
+            item = f"{row.question} × {row.source}"
+            _cell(path, line, item, row.question, row.source, codebook.questions, sources)
+            key = (row.question, row.source)
+            attempted.add(key)
+            if key in rows:
+                raise DataError(path, f"duplicate row for {item} (first at line {rows[key].line})", line=line, item=item)
+            if row.second != second[key].stance:
+                raise DataError(path, f"second is {row.second!r} but coding-second.csv has {second[key].stance!r}", line=line, item=item)
+            if row.final != coding[key].stance:
+                raise DataError(path, f"final is {row.final!r} but coding.csv has {coding[key].stance!r}", line=line, item=item)
+            if first is not None and row.first != first[key]:
+                raise DataError(path, f"first is {row.first!r} but coding-first.csv has {first[key]!r}", line=line, item=item)
+            if row.first == row.second:
+                raise DataError(path, "first and second agree: there was nothing to adjudicate", line=line, item=item)
+            if row.final not in (row.first, row.second):
+                raise DataError(path, f"final is {row.final!r}, neither the first code nor the second", line=line, item=item)
+            rows[key] = Adjudication(row.question, row.source, row.first, row.second, row.final, row.reason, line)
     for key, code in coding.items():
-        if key in second and second[key].stance != code.stance and key not in rows:
-            raise DataError(path, f"no row for {key[0]} × {key[1]}, where coding.csv ({code.stance}) and coding-second.csv "
-                            f"({second[key].stance}) differ", item=f"{key[0]} × {key[1]}")
+        if first is not None and key not in attempted:
+            if key in second and first[key] != second[key].stance:
+                problems.errors.append(DataError(path, f"no row for {key[0]} × {key[1]}, where coding-first.csv ({first[key]}) "
+                                                 f"and coding-second.csv ({second[key].stance}) differ: every disagreement has "
+                                                 "a written decision", item=f"{key[0]} × {key[1]}"))
+            elif code.stance != first[key]:
+                problems.errors.append(DataError(path, f"coding.csv has {code.stance!r} for {key[0]} × {key[1]} but the first "
+                                                 f"coding had {first[key]!r} and no decision here changed it",
+                                                 item=f"{key[0]} × {key[1]}"))
+            continue
+        if key in second and second[key].stance != code.stance and key not in attempted:
+            problems.errors.append(DataError(path, f"no row for {key[0]} × {key[1]}, where coding.csv ({code.stance}) and coding-second.csv "
+                            f"({second[key].stance}) differ", item=f"{key[0]} × {key[1]}"))
+    problems.raise_any()
     return rows
 
 
 CODING_COLUMNS = ["question", "source", "stance", "rationale", "quotations"]
 SECOND_COLUMNS = ["question", "source", "stance", "rationale", "evidence"]
+FIRST_COLUMNS = ["question", "source", "stance"]
 ADJUDICATION_COLUMNS = ["question", "source", "first", "second", "final", "reason"]
 EVENT_COLUMNS = ["id", "date", "precision", "event", "sources", "quotations"]

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from cjreport.data import schema
 from cjreport.data.readers import decode, read_bytes, read_text, read_yaml
-from cjreport.data.errors import DataError
+from cjreport.data.errors import DataError, Problems
 
 PART_KINDS = schema.PART_KINDS
 SOURCE_ID = re.compile(schema.SOURCE_ID)
@@ -103,28 +103,39 @@ def load_sources(data_dir: Path) -> dict[str, Source]:
     schema.unique([(r.file, line) for r, line in zip(records, lines)], path, "text file")
     sums = read_sums(data_dir)
     sources: dict[str, Source] = {}
+    problems = Problems()
+    unlisted: list[tuple[str, str]] = []
     for record, line in zip(records, lines):
-        sid = record.id
-        tpath = text_path(data_dir, record.file, path, line=line, item=sid)
-        raw_text = read_bytes(tpath, what="text file")
-        digest = hashlib.sha256(raw_text).hexdigest()
-        if digest != record.sha256:
-            raise DataError(tpath, f"checksum changed: sha256 is {digest}, sources.yaml records {record.sha256}", item=sid)
-        listed = sums.get(record.file)
-        if listed is None:
-            raise DataError(data_dir / "texts" / "SHA256SUMS", f"no line for {record.file} (source {sid})", item=sid)
-        if listed[0] != record.sha256:
-            raise DataError(data_dir / "texts" / "SHA256SUMS", f"checksum of {record.file} differs from sources.yaml",
-                            line=listed[1], item=sid)
-        text = decode(raw_text, tpath)
-        parts = _load_parts(record, text, path, sid, line)
-        short_name = record.short_name or record.author.split()[-1]
-        fields = record.model_dump(exclude={"id", "parts", "short_name"})
-        sources[sid] = Source(id=sid, parts=parts, text=text, short_name=short_name, **fields)
+        with problems.each():
+            sid = record.id
+            tpath = text_path(data_dir, record.file, path, line=line, item=sid)
+            raw_text = read_bytes(tpath, what="text file")
+            text = decode(raw_text, tpath)
+            digest = hashlib.sha256(raw_text).hexdigest()
+            if digest != record.sha256:
+                raise DataError(tpath, f"checksum changed: sha256 is {digest[:12]}…, sources.yaml records {record.sha256[:12]}…; "
+                                f"if you corrected the text, `python -m cjreport repair {sid}` records the new checksum in "
+                                "sources.yaml and texts/SHA256SUMS and moves its parts, quotations and segments with their words",
+                                item=sid)
+            listed = sums.get(record.file)
+            if listed is None:
+                unlisted.append((sid, record.file))
+                continue
+            if listed[0] != record.sha256:
+                raise DataError(data_dir / "texts" / "SHA256SUMS", f"checksum of {record.file} differs from sources.yaml "
+                                f"(`python -m cjreport repair {sid}` writes the text's checksum in both)", line=listed[1], item=sid)
+            parts = _load_parts(record, text, path, sid, line)
+            short_name = record.short_name or record.author.split()[-1]
+            fields = record.model_dump(exclude={"id", "parts", "short_name"})
+            sources[sid] = Source(id=sid, parts=parts, text=text, short_name=short_name, **fields)
     extra = sorted(set(sums) - {r.file for r in records})
-    if extra:
-        raise DataError(data_dir / "texts" / "SHA256SUMS", f"lists {extra[0]}, which no source in sources.yaml names",
-                        line=sums[extra[0]][1], item=extra[0])
+    for sid, name in unlisted:  # one line for one mistake: a renamed line is "no line for X; it lists Y instead"
+        instead = f"; it lists {extra.pop(0)} instead, which no source names" if extra else ""
+        problems.errors.append(DataError(data_dir / "texts" / "SHA256SUMS", f"no line for {name} (source {sid}){instead}", item=sid))
+    for name in extra:
+        problems.errors.append(DataError(data_dir / "texts" / "SHA256SUMS", f"lists {name}, which no source in sources.yaml names",
+                                         line=sums[name][1], item=name))
+    problems.raise_any()
     return dict(sorted(sources.items()))
 
 

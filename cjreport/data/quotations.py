@@ -16,7 +16,7 @@ from pathlib import Path
 from cjreport.data.corpus import Source
 from cjreport.data import schema
 from cjreport.data.readers import read_yaml
-from cjreport.data.errors import DataError
+from cjreport.data.errors import DataError, Problems
 
 VOICES = schema.VOICES
 QUOTE_ID = re.compile(schema.QUOTE_ID)
@@ -57,10 +57,10 @@ def fold(text: str) -> str:
     return _SPACE.sub(" ", text)
 
 
-@lru_cache(maxsize=32)
-def fold_with_map(text: str) -> tuple[str, tuple[int, ...]]:
-    """Fold white space and keep, for each folded character, its offset in the original. Cached: every quotation
-    of a source is verified against the same folded text (126 quotations, five texts)."""
+@lru_cache(maxsize=16)
+def fold_with_map(text: str) -> tuple[str, list[int]]:
+    """Fold white space and keep, for each folded character, its offset in the original (cached: every quotation
+    of a source folds the same text; callers must not change the list)."""
     out: list[str] = []
     where: list[int] = []
     for match in re.finditer(r"\s+|\S+", text):
@@ -133,31 +133,34 @@ def load_quotations(data_dir: Path, sources: dict[str, Source], theme_ids: set[s
     lines = [schema.line_of(raw, i) for i in range(len(records))]
     schema.unique([(r.id, line) for r, line in zip(records, lines)], path, "quotation id")
     quotes: dict[str, Quotation] = {}
+    problems = Problems()
     for record, line in zip(records, lines):
-        qid, sid = record.id, record.source
-        if sid not in sources:
-            raise DataError(path, f"unknown source id {sid!r}", line=line, item=qid)
-        if record.theme not in theme_ids:
-            raise DataError(path, f"unknown theme {record.theme!r}", line=line, item=qid)
-        source = sources[sid]
-        quote = Quotation(**record.model_dump(exclude={"reported_by"}), reported_by=record.reported_by or "", part="")
-        verify(quote, source, path, line)
-        # The words themselves (not the white space around them) must lie inside one part of the text.
-        span = source.text[quote.start : quote.end]
-        first = quote.start + len(span) - len(span.lstrip())
-        last = quote.end - (len(span) - len(span.rstrip()))
-        holders = [p for p in source.parts if p.start <= first and last <= p.end]
-        if not holders:
-            kinds = sorted({source.part_at(i).kind for i in range(quote.start, quote.end)
-                            if not source.text[i].isspace()} or {"no part"})
-            raise DataError(path, f"quotation spans several parts of source {sid} ({', '.join(kinds)}): "
-                            "a quotation must lie inside one part", line=line, item=qid)
-        part = holders[0].kind
-        if (part == "comments") != (record.voice == "commenter"):
-            raise DataError(path, f"voice {record.voice!r} does not fit a quotation from the {part} of source {sid}: "
-                            "a reader comment is never the author's view", line=line, item=qid)
-        if part == "furniture" and record.voice == "author":
-            raise DataError(path, f"a quotation from the page furniture of source {sid} cannot be in the author's voice: "
-                            "captions, notices and site boxes are the site's words (use voice: reported)", line=line, item=qid)
-        quotes[qid] = Quotation(**{**quote.__dict__, "part": part})
+        with problems.each():
+            qid, sid = record.id, record.source
+            if sid not in sources:
+                raise DataError(path, f"unknown source id {sid!r}", line=line, item=qid)
+            if record.theme not in theme_ids:
+                raise DataError(path, f"unknown theme {record.theme!r}", line=line, item=qid)
+            source = sources[sid]
+            quote = Quotation(**record.model_dump(exclude={"reported_by"}), reported_by=record.reported_by or "", part="")
+            verify(quote, source, path, line)
+            # The words themselves (not the white space around them) must lie inside one part of the text.
+            span = source.text[quote.start : quote.end]
+            first = quote.start + len(span) - len(span.lstrip())
+            last = quote.end - (len(span) - len(span.rstrip()))
+            holders = [p for p in source.parts if p.start <= first and last <= p.end]
+            if not holders:
+                kinds = sorted({source.part_at(i).kind for i in range(quote.start, quote.end)
+                                if not source.text[i].isspace()} or {"no part"})
+                raise DataError(path, f"quotation spans several parts of source {sid} ({', '.join(kinds)}): "
+                                "a quotation must lie inside one part", line=line, item=qid)
+            part = holders[0].kind
+            if (part == "comments") != (record.voice == "commenter"):
+                raise DataError(path, f"voice {record.voice!r} does not fit a quotation from the {part} of source {sid}: "
+                                "a reader comment is never the author's view", line=line, item=qid)
+            if part == "furniture" and record.voice == "author":
+                raise DataError(path, f"a quotation from the page furniture of source {sid} cannot be in the author's voice: "
+                                "captions, notices and site boxes are the site's words (use voice: reported)", line=line, item=qid)
+            quotes[qid] = Quotation(**{**quote.__dict__, "part": part})
+    problems.raise_any()
     return quotes

@@ -43,23 +43,24 @@ class LineList(list):
     line: int = 0
 
 
+class _PyParser(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser):
+    """PyYAML's own scanner and parser."""
+
+    def __init__(self, stream: str) -> None:
+        yaml.reader.Reader.__init__(self, stream)
+        yaml.scanner.Scanner.__init__(self)
+        yaml.parser.Parser.__init__(self)
+
+
 try:  # libyaml's scanner and parser, about 5× faster than PyYAML's own on data/quotations.yaml (0.05 s, not 0.25 s)
     from yaml._yaml import CParser as _Parser
 except ImportError:  # a PyYAML built without libyaml: the same results, slower
-    from yaml.parser import Parser as _Parser
-    from yaml.reader import Reader
-    from yaml.scanner import Scanner
-
-    class _Parser(Reader, Scanner, _Parser):  # type: ignore[no-redef]
-        def __init__(self, stream: str) -> None:
-            Reader.__init__(self, stream)
-            Scanner.__init__(self)
-            _Parser.__init__(self)
+    _Parser = _PyParser  # type: ignore[misc,assignment]
 
 
-class _SafeLoader(yaml.composer.Composer, _Parser, yaml.constructor.SafeConstructor, yaml.resolver.Resolver):
+class _Checked:
     """A safe loader without timestamps (dates stay the strings the data wrote), aliases or deep nesting.
-    The events come from the parser above; the nodes are composed here, in Python, so every node can be checked
+    The events come from a parser (`_parser`); the nodes are composed here, in Python, so every node can be checked
     (alias, depth) and keeps its line."""
 
     yaml_implicit_resolvers = {
@@ -67,8 +68,10 @@ class _SafeLoader(yaml.composer.Composer, _Parser, yaml.constructor.SafeConstruc
         for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
     }
 
+    _parser: type
+
     def __init__(self, stream: str) -> None:
-        _Parser.__init__(self, stream)
+        self._parser.__init__(self, stream)
         yaml.composer.Composer.__init__(self)
         yaml.constructor.SafeConstructor.__init__(self)
         yaml.resolver.Resolver.__init__(self)
@@ -86,6 +89,10 @@ class _SafeLoader(yaml.composer.Composer, _Parser, yaml.constructor.SafeConstruc
             return super().compose_node(parent, index)
         finally:
             self._depth -= 1
+
+
+class _SafeLoader(_Checked, yaml.composer.Composer, _Parser, yaml.constructor.SafeConstructor, yaml.resolver.Resolver):
+    _parser = _Parser
 
 
 def _construct_mapping(loader: _SafeLoader, node: yaml.MappingNode) -> LineDict:
@@ -113,6 +120,17 @@ def _construct_sequence(loader: _SafeLoader, node: yaml.SequenceNode) -> LineLis
 _SafeLoader.yaml_constructors = dict(yaml.constructor.SafeConstructor.yaml_constructors)
 _SafeLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 _SafeLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+
+
+
+
+class _PySafeLoader(_Checked, yaml.composer.Composer, _PyParser, yaml.constructor.SafeConstructor, yaml.resolver.Resolver):
+    """_SafeLoader on PyYAML's own parser, for the one input libyaml refuses that PyYAML reads: the escape of half a
+    surrogate pair ("\\ud800"). Read as a string, the field's own check then names the field."""
+
+    yaml_implicit_resolvers = _SafeLoader.yaml_implicit_resolvers
+    yaml_constructors = _SafeLoader.yaml_constructors
+    _parser = _PyParser
 
 
 def read_bytes(path: Path, *, what: str = "file") -> bytes:
@@ -143,6 +161,9 @@ def decode(raw: bytes, path: Path, *, csv_lines: bool = False) -> str:
         line = raw[: exc.start].count(b"\n") + 1
         raise DataError(path, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start})", line=line) from None
     bad = (_CONTROL_CSV if csv_lines else _CONTROL).search(text)
+    if bad and not csv_lines and "\r\n" in text:
+        line = text.count("\n", 0, text.index("\r\n")) + 1
+        raise DataError(path, "has Windows line endings (CR LF): save it with LF line endings (the published bytes)", line=line)
     if bad:
         line = text.count("\n", 0, bad.start()) + 1
         column = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
@@ -161,11 +182,19 @@ def read_text(path: Path, *, what: str = "file") -> str:
 def read_yaml(path: Path) -> Any:
     text = read_text(path)
     try:
-        return yaml.load(text, Loader=_SafeLoader)  # noqa: S506 - a SafeLoader subclass
+        try:
+            return yaml.load(text, Loader=_SafeLoader)  # noqa: S506 - a safe loader
+        except yaml.MarkedYAMLError as exc:
+            if "invalid Unicode character escape" not in str(exc.problem):
+                raise
+            return yaml.load(text, Loader=_PySafeLoader)  # noqa: S506 - a safe loader
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
-        raise DataError(path, f"malformed YAML: {exc.problem or exc.context}", line=line) from None
+        problem = exc.problem or exc.context
+        if problem and "invalid Unicode character escape" in problem:  # libyaml's words for "\ud800" and the like
+            problem = "an escape that is no Unicode character (half of a surrogate pair, such as \\ud800, or beyond U+10FFFF)"
+        raise DataError(path, f"malformed YAML: {problem}", line=line) from None
     except yaml.YAMLError as exc:
         raise DataError(path, f"malformed YAML: {exc}") from None
     except RecursionError:

@@ -16,7 +16,7 @@ from typing import Annotated, Any, Literal, Optional
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from cjreport.data.errors import DataError
+from cjreport.data.errors import DataError, DataErrors, Problems
 
 VOICES = ("author", "reported", "commenter")
 PART_KINDS = ("body", "furniture", "comments")
@@ -221,6 +221,12 @@ class SecondCodingRow(Record):
         return self
 
 
+class FirstCodingRow(Record):
+    question: Slug
+    source: SourceId
+    stance: Stance
+
+
 class AdjudicationRow(Record):
     question: Slug
     source: SourceId
@@ -294,7 +300,7 @@ class ArgumentRecord(Record):
     claim: ArgumentItem
     points: list[ArgumentItem]
     recommendations: list[ArgumentItem]
-    recommendations_note: Optional[str] = None
+    recommendations_note: Optional[NonBlank] = None
 
 
 # What a quotation offers as evidence (data/evidence-kinds.yaml; issue 19, item 2).
@@ -337,6 +343,8 @@ def _message(error: dict) -> str:
         allowed = error.get("ctx", {}).get("expected", "")
         return f"{field}: {value!r} is not one of {allowed}"
     if kind == "string_pattern_mismatch":
+        if isinstance(value, str) and value.lstrip().upper().startswith("TODO"):
+            return f"{field}: still a placeholder ({value.strip()[:40]!r}): fill it in"
         return f"{field}: {value!r} does not match {error['ctx']['pattern']}"
     if kind in ("string_type", "int_type", "list_type", "model_type", "dict_type", "bool_type"):
         wanted = {"string_type": "a string", "int_type": "an integer", "list_type": "a list", "model_type": "a mapping",
@@ -359,25 +367,72 @@ def _line_of(raw: Any, loc: tuple) -> int | None:
     return line
 
 
+# In a value (not in the file: dataio refuses those bytes): what a YAML escape such as "\x07" or "\ud800" can
+# still produce. No free text may carry a control character or half of a surrogate pair into a page, a PDF or a CSV.
+_BAD_CHARACTER = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+_DATE_LIKE = re.compile(r"\s*\d{4}-\d{2}(-\d{2})?\s*")
+
+
+def _bad_text(raw: Any, where: tuple = ()) -> tuple[tuple, str] | None:
+    """The first string in a record (keys included) with a forbidden character, or that looks like a date and is
+    not a real one (a speaker or a label given as 2024-02-30 is a slip, not a name)."""
+    if isinstance(raw, str):
+        bad = _BAD_CHARACTER.search(raw)
+        if bad:
+            kind = "half of a surrogate pair" if 0xD800 <= ord(bad.group()) <= 0xDFFF else "a control character"
+            return where, f"contains {kind} (U+{ord(bad.group()):04X}); only newline and tab are allowed"
+        if _DATE_LIKE.fullmatch(raw):
+            try:
+                _real_date(raw.strip())
+            except ValueError as exc:
+                return where, str(exc)
+        return None
+    if isinstance(raw, dict):
+        for key, value in raw.items():
+            found = _bad_text(key, where + (key,)) or _bad_text(value, where + (key,))
+            if found:
+                return found
+    elif isinstance(raw, list):
+        for index, value in enumerate(raw):
+            found = _bad_text(value, where + (index,))
+            if found:
+                return found
+    return None
+
+
 def check(model: type[Record], raw: Any, path, *, line: int | None = None, item: str | None = None) -> Any:
-    """Validate one record; on failure raise the first error as one DataError naming file, line and id."""
+    """Validate one record; on failure raise its errors as DataErrors (one line each: file, line, id, what)."""
+    bad = _bad_text(raw)
+    if bad is not None:
+        where, message = bad
+        if item is None and isinstance(raw, dict) and isinstance(raw.get("id"), str):
+            item = raw["id"]
+        field = ".".join(str(p) for p in where if not isinstance(p, int))
+        raise DataError(path, f"{field + ': ' if field else ''}{message}", line=_line_of(raw, where) or line or getattr(raw, "line", None),
+                        item=None if item is None else _BAD_CHARACTER.sub("?", item))
     try:
         return model.model_validate(raw)
     except ValidationError as exc:
-        error = exc.errors(include_url=False)[0]
         if item is None and isinstance(raw, dict) and isinstance(raw.get("id"), str):
             item = raw["id"]
-        raise DataError(path, _message(error), line=_line_of(raw, error["loc"]) or line or getattr(raw, "line", None),
-                        item=item) from None
+        # Every field's error, not only the first: a scaffolded record with five TODOs is five lines in one run.
+        raise DataErrors([DataError(path, _message(error), line=_line_of(raw, error["loc"]) or line or getattr(raw, "line", None),
+                                    item=item) for error in exc.errors(include_url=False)]) from None
 
 
 def check_list(model: type[Record], raw: Any, path, *, what: str) -> list:
     """A file that is a list of records: validate each, and refuse anything but a list."""
-    if raw is None:
-        raw = []
+    if raw is None:  # an empty file: a slip (a truncated save), not "no records" (write [] for none)
+        raise DataError(path, f"the file is empty: expected a list of {what} (write [] if there are none)", line=1)
     if not isinstance(raw, list):
         raise DataError(path, f"expected a list of {what}, found {type(raw).__name__}", line=getattr(raw, "line", None))
-    return [check(model, record, path, line=getattr(raw, "line", None)) for record in raw]
+    problems = Problems()
+    records = []
+    for record in raw:
+        with problems.each():
+            records.append(check(model, record, path, line=getattr(raw, "line", None)))
+    problems.raise_any()  # every bad record of the file at once; the file's other checks wait until they are fixed
+    return records
 
 
 def line_of(raw_list: Any, index: int) -> int | None:
@@ -390,11 +445,14 @@ def line_of(raw_list: Any, index: int) -> int | None:
 def unique(ids: list[tuple[str, int | None]], path, what: str) -> None:
     """Ids unique within a file: the second occurrence is named with the line of the first."""
     seen: dict[str, int | None] = {}
+    problems = Problems()
     for ident, line in ids:
         if ident in seen:
             first = f" (first at line {seen[ident]})" if seen[ident] else ""
-            raise DataError(path, f"duplicate {what} {ident!r}{first}", line=line, item=ident)
+            problems.errors.append(DataError(path, f"duplicate {what} {ident!r}{first}", line=line, item=ident))
+            continue
         seen[ident] = line
+    problems.raise_any()
 
 
 # Every file, its model, and what the README must say about it: tests/test_schema.py reads this.
@@ -406,6 +464,7 @@ FILES = {
     "events.csv": EventRow,
     "actors.yaml": ActorRecord,
     "codebook-changelog.yaml": ChangelogRecord,
+    "coding-first.csv": FirstCodingRow,
     "coding-second.csv": SecondCodingRow,
     "adjudication.csv": AdjudicationRow,
     "segments.yaml": SegmentRecord,

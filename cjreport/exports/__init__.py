@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import shutil
 import uuid
 import zipfile
@@ -256,8 +257,16 @@ def qdpx_bytes(evidence: Evidence | None = None) -> bytes:
 # --- citation -------------------------------------------------------------------------------------------
 
 def citation(root: Path = ROOT) -> dict:
-    """CITATION.cff at the repository root: the one definition BibTeX and RIS are made from."""
-    return yaml.safe_load((root / "CITATION.cff").read_text(encoding="utf-8"))
+    """CITATION.cff at the repository root: the one definition BibTeX and RIS are made from (its counts of
+    sources taken from data/, cjreport/citation.py)."""
+    return yaml.safe_load(_cff_text(root))
+
+
+def _cff_text(root: Path = ROOT) -> str:
+    from cjreport.data.citation import cff_text
+    from cjreport.data.evidence import load
+
+    return cff_text(root, len(load().sources))
 
 
 def _cited(cff: dict) -> dict:
@@ -291,8 +300,12 @@ def how_to_cite(root: Path = ROOT) -> Markdown:
     cff = citation(root)
     ref = _cited(cff)
     names = ", ".join(a.get("name") or f"{a['family-names']}, {a['given-names']}" for a in ref["authors"])
-    return Markdown(f"{escape(names)} ({ref['year']}). *{escape(ref['title'])}*. {escape(ref.get('medium', 'Research report'))}.\n\n"
-                    f"BibTeX:\n\n```bibtex\n{bibtex(cff)}```\n\nRIS:\n\n```text\n{ris(cff)}```\n")
+    bib, ris_text = bibtex(cff), ris(cff)
+    # A fence longer than any run of backticks in the citation: a title cannot close the block and become markup.
+    fence = "`" * max(3, 1 + max((len(run) for run in re.findall(r"`+", bib + ris_text)), default=0))
+    return Markdown(f"{escape(names)} ({escape(str(ref['year']))}). *{escape(ref['title'])}*. "
+                    f"{escape(ref.get('medium', 'Research report'))}.\n\n"
+                    f"BibTeX:\n\n{fence}bibtex\n{bib}{fence}\n\nRIS:\n\n{fence}text\n{ris_text}{fence}\n")
 
 
 # --- the colophon ---------------------------------------------------------------------------------------
@@ -318,6 +331,7 @@ def catalogue(evidence: Evidence | None = None, root: Path = ROOT) -> list[Downl
     items = [
         Download("data/coding.csv", "Coding", "First (adjudicated) coding: one row per question × source, with stance, rationale and supporting quotations"),
         Download("data/coding.json", "Coding", "The same, as JSON records"),
+        Download("data/coding-first.csv", "Coding", "The first coding as coded, before adjudication (data/coding-first.csv)"),
         Download("data/coding-second.csv", "Coding", "The blind second coding, as the second coder left it (data/coding-second.csv)"),
         Download("data/coding-matrix.csv", "Coding", "The coding matrix: questions × sources, each cell a stance"),
         Download("data/quotations.csv", "Quotations", "Every quotation: source, speaker, voice, anchor (start/end in code points), exact text, cells it supports"),
@@ -400,6 +414,7 @@ def write_downloads(target: Path, notebooks: dict[str, str], evidence: Evidence 
     for sub in ("annotations", "qda", "cite", "texts", "charts", "notebooks"):
         (target / sub).mkdir()
     _write_table(coding_frame(ev), target / "data" / "coding")
+    shutil.copyfile(ev.data_dir / "coding-first.csv", target / "data" / "coding-first.csv")
     shutil.copyfile(ev.data_dir / "coding-second.csv", target / "data" / "coding-second.csv")
     _write_table(coding_matrix(ev), target / "data" / "coding-matrix", json_too=False)
     _write_table(quotations_frame(ev), target / "data" / "quotations")
@@ -408,7 +423,7 @@ def write_downloads(target: Path, notebooks: dict[str, str], evidence: Evidence 
         json.dumps(web_annotations(ev), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     (target / "qda" / QDPX_NAME).write_bytes(qdpx_bytes(ev))
     # CITATION.cff belongs to the repository the package is in (a copy of the book elsewhere may lack it)
-    shutil.copyfile(ROOT / "CITATION.cff", target / "cite" / "CITATION.cff")
+    (target / "cite" / "CITATION.cff").write_text(_cff_text(ROOT), encoding="utf-8")
     (target / "cite" / "citation.bib").write_text(bibtex(citation()), encoding="utf-8")
     (target / "cite" / "citation.ris").write_text(ris(citation()), encoding="utf-8")
     for source in ev.sources.values():

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,7 +30,6 @@ from sphinxcontrib.bibtex.style.referencing.author_year import AuthorYearReferen
 from cjreport.chapters import notebook_name
 from cjreport.exports import DOWNLOADS
 from cjreport.project import PDF_NAME, ROOT, edition, package_files
-from cjreport.wording import count_words
 from cjreport.sphinx_ext.prose_values import shown_values
 
 
@@ -165,10 +163,7 @@ def _drop_kernel_assets(context: dict[str, Any]) -> None:
     context["css_files"] = [a for a in context.get("css_files", []) if keep(a)]
 
 
-def titled(title: str, n_sources: int) -> str:
-    """The configured title with its count of sources taken from the data ("… in five sources" → "… in six sources")."""
-    return re.sub(r"\b(?:\w+) (sources?)\b", lambda m: f"{count_words(n_sources)} sources" if n_sources != 1 else "one source",
-                  title, count=1)
+from cjreport.data.citation import titled  # noqa: E402,F401 - the title's count of sources: one rule, in citation.py
 
 
 def _on_config_inited(app: Sphinx, config: Any) -> None:

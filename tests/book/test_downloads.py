@@ -214,7 +214,7 @@ def _drop_source(data: Path, sid: str) -> None:
         kinds = yaml.safe_load((data / "evidence-kinds.yaml").read_text(encoding="utf-8"))
         kinds["tags"] = [t for t in kinds["tags"] if t["quotation"] not in dropped]
         (data / "evidence-kinds.yaml").write_text(yaml.safe_dump(kinds, allow_unicode=True, sort_keys=False, width=1000), encoding="utf-8")
-    for name in ("coding.csv", "coding-second.csv", "adjudication.csv"):
+    for name in ("coding.csv", "coding-first.csv", "coding-second.csv", "adjudication.csv"):
         frame = pd.read_csv(data / name, dtype=str, keep_default_na=False)
         frame[frame["source"] != sid].to_csv(data / name, index=False, lineterminator="\n")
     events = pd.read_csv(data / "events.csv", dtype=str, keep_default_na=False)

@@ -28,7 +28,8 @@ pytestmark = pytest.mark.slow
 
 def _build(data: Path, out: Path, pdf: bool) -> subprocess.CompletedProcess:
     env = {**os.environ, "CJREPORT_DATA": str(data)}
-    cmd = [sys.executable, "-m", "cjreport.build", "--root", str(ROOT), "--out", str(out)] + (["--pdf"] if pdf else [])
+    root = data.parent  # the book copied beside the data (fixture_book)
+    cmd = [sys.executable, "-m", "cjreport.build", "--root", str(root), "--out", str(out)] + (["--pdf"] if pdf else [])
     result = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=1800)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
     return result
@@ -38,9 +39,24 @@ def _build(data: Path, out: Path, pdf: bool) -> subprocess.CompletedProcess:
 def fixture_book(tmp_path_factory):
     base = tmp_path_factory.mktemp("fixture")
     data = fx.make(base / "data")
+    # The book beside it, with what a maintainer writes for a new source: the count in CITATION.cff (as scaffold
+    # writes it) and the source's line in the prose that names every source.
+    fx.copy_book(base)
+    from cjreport.data.citation import update_cff_count
+
+    update_cff_count(data)
+    fx.mention(base, "Fixture", "is a test fixture of hostile text.")
     out = base / "_build"
     _build(data, out, pdf=True)
     yield data, out
+
+
+def _count(data: Path) -> str:
+    """The number of sources in `data`, as titles and prose write it (no test hard-codes the corpus's size)."""
+    from cjreport import load
+    from cjreport.data.citation import count_words
+
+    return count_words(len(load(data).sources))
 
 
 def _page(out: Path, name: str) -> BeautifulSoup:
@@ -77,7 +93,7 @@ def test_sixth_source_everywhere(fixture_book):
     data, out = fixture_book
     name = "Fixture"  # readers see the short name; the id stays a link target
     profiles = _page(out, "sources").find("table", id="table-source-profiles").get_text(" ")
-    assert "Mallory Fixture" in profiles and "six sources" in profiles
+    assert "Mallory Fixture" in profiles and f"{_count(data)} sources" in profiles
     assert name in _page(out, "synthesis").find("table", class_="cj-stances").get_text(" ")
     assert f"q{fx.SID}-script" in _page(out, "quotation-index").find("table", class_="cj-datatable").get_text(" ")
     assert _page(out, "appendix").find(id=f"source-{fx.SID}") is not None
@@ -110,11 +126,13 @@ def test_data_change_shows_on_next_build(fixture_book):
 
 
 def test_titles_count_the_sources(fixture_book):
-    """The count in _config.yml's title comes from the data: six sources in the HTML and on the PDF's title page."""
+    """The count in _config.yml's title comes from the data (one more than data/ has) in the HTML and on the PDF's
+    title page."""
     data, out = fixture_book
-    assert "six sources" in _page(out, "intro").find("title").get_text()
+    six = f"{_count(data)} sources"
+    assert six in _page(out, "intro").find("title").get_text()
     pdf = out / "china-japan-security.pdf"
     first = subprocess.run(["pdftotext", "-l", "1", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
-    assert "six sources" in " ".join(first.split())
+    assert six in " ".join(first.split())
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
-    assert "six sources" in info
+    assert six in info

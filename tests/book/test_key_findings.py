@@ -120,11 +120,13 @@ def test_strength_follows_a_changed_coding(evidence, data_copy, monkeypatch):
     row = next(i for i, line in enumerate(lines) if line.startswith(f"{k.question},{held[0]},"))
     lines[row] = f"{k.question},{held[0]},not_addressed,Dropped for the test.,"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    for name in ("coding-second.csv", "adjudication.csv"):  # keep the files consistent with the change
+    for name in ("coding-first.csv", "coding-second.csv", "adjudication.csv"):  # keep the files consistent
         p = data_copy / name
         kept = [l for l in p.read_text(encoding="utf-8").splitlines() if not l.startswith(f"{k.question},{held[0]},")]
         if name == "coding-second.csv":
             kept.append(f"{k.question},{held[0]},not_addressed,Dropped for the test.,")
+        if name == "coding-first.csv":
+            kept.append(f"{k.question},{held[0]},not_addressed")
         p.write_text("\n".join(kept) + "\n", encoding="utf-8")
     monkeypatch.setenv("CJREPORT_DATA", str(data_copy))
     changed = next(x for x in findings.key_finding_list(load()) if x.question == k.question)

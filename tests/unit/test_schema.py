@@ -188,10 +188,9 @@ def test_symlink_out_of_texts(data_copy, tmp_path):
 
 def test_a_sources_bibkey_in_references_bib_fails_before_sphinx(tmp_path):
     """README's old step 2 (a hand-made BibTeX entry) broke the build inside ~100 lines of Sphinx output."""
-    root = tmp_path / "book-root"
-    (root / "book").mkdir(parents=True)
-    for name in ("_config.yml", "_toc.yml"):
-        (root / name).write_bytes((ROOT / name).read_bytes())
+    from tests import fixturebook as fx
+
+    root = fx.copy_book(tmp_path / "book-root")  # the whole book: chapters, CITATION.cff, configuration
     (root / "book" / "references.bib").write_text((ROOT / "book" / "references.bib").read_text(encoding="utf-8")
                                                   + "\n@misc{roy2024, title={Hand-made}, year={2024}}\n", encoding="utf-8")
     result = subprocess.run([sys.executable, "-m", "cjreport.build", "--root", str(root), "--out", str(tmp_path / "out")],
@@ -244,15 +243,15 @@ def test_second_coding_evidence_must_be_verbatim(data_copy):
 
 
 def test_adjudication_must_cover_every_disagreement(evidence, data_copy):
-    differ = [(k, c.stance, evidence.second_coding[k].stance) for k, c in evidence.coding.items()
-              if evidence.second_coding[k].stance != c.stance]
+    # a disagreement is between the two codings as coded (coding-first.csv and coding-second.csv)
+    differ = [(k, evidence.first_coding[k], evidence.second_coding[k].stance, c.stance) for k, c in evidence.coding.items()
+              if evidence.second_coding[k].stance != evidence.first_coding[k]]
     assert differ
     rows = ["question,source,first,second,final,reason"]
-    for (q, s), final, second in differ[1:]:
-        first = "supports" if second != "supports" else "opposes"
+    for (q, s), first, second, final in differ[1:]:
         rows.append(f"{q},{s},{first},{second},{final},The adjudicator's reason.")
     (data_copy / "adjudication.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
-    (q, s), _, _ = differ[0]
+    (q, s), _, _, _ = differ[0]
     message = check(data_copy)
     assert message.startswith("error: data/adjudication.csv") and f"no row for {q} × {s}" in message
 
@@ -266,6 +265,10 @@ def test_adjudication_final_must_be_one_of_the_two_codes(data_copy):
         writer = csv.DictWriter(f, fieldnames=list(row), lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
+    # the first coding as stored says the same (else the row contradicts coding-first.csv, a different error)
+    first = data_copy / "coding-first.csv"
+    first.write_text(first.read_text(encoding="utf-8").replace(f"{row['question']},{row['source']},{row['final']}\n",
+                                                               f"{row['question']},{row['source']},{row['first']}\n"), encoding="utf-8")
     message = check(data_copy)
     assert message.startswith(f"error: data/adjudication.csv:{line} [{row['question']} × {row['source']}]: "), message
     assert "neither the first code nor the second" in message, message

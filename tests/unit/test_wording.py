@@ -64,13 +64,14 @@ def test_share_never_says_every_for_a_part(part, whole, text):
 def test_the_book_has_one_number_word():
     """present, sphinx_ext, counts and findings all say numbers through wording, not lists of their own."""
     from cjreport import sphinx_ext
+    from cjreport.data import citation
     from cjreport.analysis import counts, sensitivity
     from cjreport.views import findings, present
 
     for n in range(0, 15):
         assert present.number_word(n) == wording.number_word(n)
-        assert sphinx_ext.count_words(n) == wording.number_word(n, zero="no")
-    assert sphinx_ext.count_words is wording.count_words
+        assert citation.count_words(n) == wording.number_word(n, zero="no")
+    assert citation.count_words is wording.count_words
     assert not hasattr(sphinx_ext, "NUMBER_WORDS")
     assert counts.names(["a", "b", "c"]) == wording.listing(["a", "b", "c"])
     for module in (counts, findings, sensitivity):
