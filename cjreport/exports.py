@@ -426,8 +426,8 @@ def _chart_files(evidence: Evidence) -> dict[str, bytes]:
 def clean_notebook(raw: str, prose: dict[str, str] | None = None) -> str:
     """An executed notebook as readers get it: outputs kept; the widget state (random model ids, and useless
     without a kernel) dropped, the cell ids (random, drawn by jupytext) and execution counts numbered, and the charts' print form
-    (application/pdf, which vl-convert does not write byte for byte the same twice) dropped, so two builds give
-    the same file. The charts keep their HTML form and the chart downloads keep PNG and SVG."""
+    (image/svg+xml, the PDF's; application/pdf in older builds) dropped: a notebook shows the chart's HTML
+    form, and the chart downloads keep PNG and SVG."""
     nb = json.loads(raw)
     # the prose's {eval} values (expression → text/plain, as the page showed them), where jupyterlab-myst
     # shows them before anything is run
@@ -448,6 +448,8 @@ def clean_notebook(raw: str, prose: dict[str, str] | None = None) -> str:
         for output in cell.get("outputs", []):
             output.get("data", {}).pop("application/vnd.jupyter.widget-view+json", None)
             output.get("data", {}).pop("application/pdf", None)
+            if "cj-chart" in "".join(output.get("data", {}).get("text/html", "")):
+                output["data"].pop("image/svg+xml", None)
     return json.dumps(nb, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
 
 

@@ -359,7 +359,7 @@ PRINT_TRANSPOSED = {"table-source-profiles"}
 def _transpose_for_print(app: Sphinx, doctree: Any, docname: str) -> None:
     from docutils import nodes
 
-    if app.builder.format != "latex":
+    if app.builder.format not in ("latex", "typst"):
         return
     for table in list(doctree.findall(nodes.table)):
         if not PRINT_TRANSPOSED & set(table.get("ids", [])):
@@ -387,6 +387,8 @@ def _transpose_for_print(app: Sphinx, doctree: Any, docname: str) -> None:
 def setup(app: Sphinx) -> dict[str, Any]:
     # {eval}`name` in the prose: the same role in the book and in JupyterLab (cjreport/prose_values.py)
     app.setup_extension("cjreport.prose_values")
+    # the PDF edition: Typst, tagged PDF/UA-1 (cjreport/typst_pdf.py)
+    app.setup_extension("cjreport.typst_pdf")
     app.add_directive("cj-colophon", ColophonDirective)
     app.connect("env-get-outdated", _always_reread_colophon)
     app.connect("build-finished", _on_build_finished)
