@@ -299,7 +299,8 @@ def timeline(evidence: Evidence | None = None) -> Figure:
                          "mentioned by": ", ".join(source_name(s, ev) for s in e.sources),
                          "quotations": " ".join(q for q in e.quotations if ev.quotations[q].source == sid) or "—"})
     for s in ev.sources.values():
-        rows.append({"date": s.date, "kind": "publication", "event": f"{source_name(s.id, ev)}’s text appears",
+        inferred = " (date inferred)" if s.date_status == "inferred" else ""
+        rows.append({"date": s.date, "kind": "publication", "event": f"{source_name(s.id, ev)}’s text appears{inferred}",
                      "source": source_name(s.id, ev), "mentioned by": f"dating: {s.date_status}",
                      "quotations": "—"})
     df = pd.DataFrame(rows).sort_values(["date", "kind"], kind="stable").reset_index(drop=True)
@@ -499,14 +500,21 @@ def _walk(node, visit):
 
 
 def _print_timeline_labels(spec: dict) -> None:
-    """The chronology on paper: a taller layout whose rows give each event over two lines, not cut to one."""
+    """The chronology on paper: a taller layout whose rows give each event over two lines, not cut to one. An
+    inferred date (the event's text ends "(year inferred)" or "(month inferred)"; a source's "(date inferred)")
+    says so right after the date, where a label cut short still shows it; the full text of every label is in
+    the table printed under the chart."""
+    import re
     import textwrap
 
     relabel = {}
     for rows in spec.get("datasets", {}).values():
         for row in rows:
             if "row wide" in row and "event" in row:
-                lines = textwrap.wrap(f"{row['date']} · {row['event']}", 62)
+                found = re.search(r"\s*\(((?:year|month|date) inferred)\)\.?$", row["event"])
+                event = row["event"][: found.start()] if found else row["event"]
+                date = f"{row['date']} ({found.group(1)})" if found else row["date"]
+                lines = textwrap.wrap(f"{date} · {event}", 62)
                 text = "|".join(lines[:2]) + ("…" if len(lines) > 2 else "")
                 relabel[row["row wide"]] = text
                 row["row wide"] = text

@@ -517,7 +517,7 @@ class DownloadsTable:
     def book_markdown(self) -> Markdown:
         """One MyST form for both builders (as the quotation index): links in HTML, the file names in the PDF."""
         return Markdown(f"`````{{only}} html\n````{{raw}} html\n{self.html()}\n````\n`````\n\n"
-                        f"`````{{only}} latex\n{self.markdown().text}`````\n")
+                        f"`````{{only}} latex or typst\n{self.markdown().text}`````\n")
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, str]:
         return {**self.book_markdown()._repr_mimebundle_(), "text/plain": f"{len(self.items)} files to download"}

@@ -194,6 +194,9 @@ class BookTypstTranslator(TypstTranslator):
 
     def visit_table(self, node: nodes.Element) -> None:
         super().visit_table(node)
+        # the widths the chapter gave (list-table :widths:) as fractions of the line; a chart's data table,
+        # which has none, takes the widths its cells need
+        self.curr_element().colwidths_given = "cj-chart-data" not in node["classes"]
         number = _figure_number(self.builder.env, self.curr_files[-1], "table", node["ids"])
         self.curr_element().name = "book-table"
         self.curr_element().named_params["number"] = escape_str(f"Table {number}") if number else "none"
