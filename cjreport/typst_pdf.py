@@ -169,16 +169,13 @@ class BookTypstTranslator(TypstTranslator):
                                   positional_params=[], body=["Introduction"])
             self.absorb_fun_in_body()
             raise nodes.SkipNode
-        level = depth if root else depth + 1
+        params = {"level": str(depth if root else depth + 1)}
         if not root and depth == 1:
             self.curr_element().body.append("#chapter-break()\n")  # a chapter starts on a new page
-        params = {"level": str(level)}
+            params["supplement"] = "[Chapter]"  # the template keeps a chapter's title above its charts
         if root or not self.numbered_part:
             params["numbering"] = "none"
         self.append_block_fun(node, name="heading", named_params=params)
-
-    def depart_title(self, node: nodes.Element) -> None:
-        super().depart_title(node)
 
     def visit_part(self, node: part) -> None:
         self.numbered_part = node["numbered"]
@@ -247,6 +244,9 @@ class ChartsForPrint(SphinxPostTransform):
             if chart is None or len(images) != 1:
                 continue
             images[0]["alt"] = chart.get("aria-label", "")
+            # the print variant is drawn exactly as wide as the text block (charts.py PRINT_WIDTH_PT) in SVG px,
+            # which Typst reads as 0.75 pt: printed at the column's width, an SVG px is a pt again
+            images[0]["width"] = "100%"
             table = soup.select_one("table.cj-chart-data")
             figure = bundle.parent
             while figure is not None and not isinstance(figure, nodes.figure):
