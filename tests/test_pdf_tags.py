@@ -126,7 +126,7 @@ def test_one_figure_with_its_alt_text_per_chart(pdf, html_dir):
                      for chart in BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").select(".cj-chart"))
     figures = Counter(str(element.Alt) for kind, element, _ in structure(pdf) if kind == "Figure" and "/Alt" in element)
     assert sum(wanted.values()) >= 5 and figures == wanted, (wanted, figures)
-    images = [name for page in pdf.pages for name, _ in page.images.items()]
+    images = [image for page in pdf.pages for image in page.get_images()]
     assert not images, images
 
 
