@@ -191,9 +191,8 @@ class BookTypstTranslator(TypstTranslator):
 
     def visit_table(self, node: nodes.Element) -> None:
         super().visit_table(node)
-        # the widths the chapter gave (list-table :widths:) as fractions of the line; a chart's data table,
-        # which has none, takes the widths its cells need
-        self.curr_element().colwidths_given = "cj-chart-data" not in node["classes"]
+        # the widths the chapter gave (list-table :widths:, or data_table's for a chart's data) as fractions of the line
+        self.curr_element().colwidths_given = True
         number = _figure_number(self.builder.env, self.curr_files[-1], "table", node["ids"])
         self.curr_element().name = "book-table"
         self.curr_element().named_params["number"] = escape_str(f"Table {number}") if number else "none"
@@ -274,8 +273,10 @@ def data_table(table: Any, figure: nodes.figure | None, env: Any) -> nodes.table
     result += nodes.title(title, title)
     group = nodes.tgroup(cols=len(heads))
     result += group
-    for _ in heads:
-        group += nodes.colspec(colwidth=1)
+    # each column as wide as its cells are long on average (a quotation wide, a stance narrow), within bounds
+    for i, head in enumerate(heads):
+        lengths = [len(row[i]) for row in rows if i < len(row)] or [len(head)]
+        group += nodes.colspec(colwidth=min(60, max(6, len(head), round(sum(lengths) / len(lengths)))))
     thead, tbody = nodes.thead(), nodes.tbody()
     thead += _row(heads)
     for row in rows:
