@@ -46,6 +46,7 @@ logger = logging.getLogger(__name__)
 TEMPLATE = "cjreport"
 TEMPLATE_DIR = "book/_typst"  # relative to the book's root (Sphinx's srcdir)
 PDF_STANDARD = "ua-1"
+DATA_LINE_CHARS = 85  # characters of a table's 8.5 pt type in a line of the text block, cell padding deducted
 
 
 
@@ -273,10 +274,15 @@ def data_table(table: Any, figure: nodes.figure | None, env: Any) -> nodes.table
     result += nodes.title(title, title)
     group = nodes.tgroup(cols=len(heads))
     result += group
-    # each column as wide as its cells are long on average (a quotation wide, a stance narrow), within bounds
-    for i, head in enumerate(heads):
-        lengths = [len(row[i]) for row in rows if i < len(row)] or [len(head)]
-        group += nodes.colspec(colwidth=min(60, max(6, len(head), round(sum(lengths) / len(lengths)))))
+    # Each column at least as wide as its longest word (a date, a name: they cannot break), the rest of the line
+    # shared by the cells' mean length (a quotation wide, a stance narrow). Widths in characters of the tables'
+    # type, of which a line of the text block holds about DATA_LINE_CHARS.
+    columns = [[head] + [row[i] for row in rows if i < len(row)] for i, head in enumerate(heads)]
+    least = [max(len(word) for cell in cells for word in cell.split() or [""]) + 1 for cells in columns]
+    means = [sum(map(len, cells[1:] or cells)) / len(cells[1:] or cells) for cells in columns]
+    spare = max(0.0, DATA_LINE_CHARS - sum(least))
+    for low, mean in zip(least, means):
+        group += nodes.colspec(colwidth=round(10 * (low + spare * mean / (sum(means) or 1))))
     thead, tbody = nodes.thead(), nodes.tbody()
     thead += _row(heads)
     for row in rows:
