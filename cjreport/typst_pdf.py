@@ -17,6 +17,14 @@ its language, title and bookmarks. What this module adds to the builder, and why
 - Charts (cjreport/charts.py `Figure`): the output offers its print form as SVG (Typst refuses PDF images in
   PDF/UA mode); the chart's alternative text and "the data behind this chart", which the HTML edition keeps in
   its text/html form, are taken from there, so the PDF prints the same table under the chart.
+
+Under PDF/UA-1 Typst itself refuses an image without alternative text and a character no font can draw: the
+build stops (one line, SphinxError) rather than write such a file. Chinese is set in AR PL UMing, a TrueType
+font: with Noto CJK (CID-keyed CFF whose glyphs take their default width from one of several private
+dictionaries) page-validation reported PDFUA1-FONT-GLYPH-WIDTH-001 ("CID 1 width 0.000 in its embedded
+CIDFontType0C program but 1000.000 in /W"), while fontTools reads that glyph's width in the embedded program as
+1000 (the defaultWidthX of its own font dictionary): the checker reads the wrong private dictionary, the file
+is consistent, and a font with glyf outlines leaves nothing for it to misread.
 """
 
 from __future__ import annotations
@@ -47,7 +55,6 @@ TEMPLATE = "cjreport"
 TEMPLATE_DIR = "book/_typst"  # relative to the book's root (Sphinx's srcdir)
 PDF_STANDARD = "ua-1"
 DATA_LINE_CHARS = 85  # characters of a table's 8.5 pt type in a line of the text block, cell padding deducted
-
 
 
 class part(nodes.Element):
