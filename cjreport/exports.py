@@ -312,7 +312,8 @@ def how_to_cite(root: Path = ROOT) -> Markdown:
 
 # --- the colophon ---------------------------------------------------------------------------------------
 
-VERSIONED = ("jupyter-book", "sphinx", "myst-nb", "pandas", "altair", "vl-convert-python")
+VERSIONED = ("jupyter-book", "sphinx", "myst-nb", "pandas", "altair", "vl-convert-python", "sphinxcontrib-typstbuilder",
+             "typst")  # the last two make the PDF
 
 
 def commit(root: Path = ROOT) -> str:
