@@ -117,7 +117,8 @@ def main() -> None:
     started = time.perf_counter()
     env = {**os.environ, "CJREPORT_DATA": str(root / "data")}
     result = subprocess.run([str(Path(sys.executable).with_name("jupyter-book")), "build", str(root), "--path-output",
-                             str(out / "work"), "--builder", "pdflatex"], env=env, capture_output=True, text=True)
+                             str(out / "work"), "--builder", "custom", "--custom-builder", "typst"],
+                            env=env, capture_output=True, text=True)
     f = time.perf_counter() - started
     rows.append(("(f) PDF build (after the HTML build)", f"{f:.1f} s", f"{f / a:.2f}", "ok" if result.returncode == 0 else "FAILED"))
 

@@ -310,7 +310,8 @@ def how_to_cite(root: Path = ROOT) -> Markdown:
 
 # --- the colophon ---------------------------------------------------------------------------------------
 
-VERSIONED = ("jupyter-book", "sphinx", "myst-nb", "pandas", "altair", "vl-convert-python")
+VERSIONED = ("jupyter-book", "sphinx", "myst-nb", "pandas", "altair", "vl-convert-python", "sphinxcontrib-typstbuilder",
+             "typst")  # the last two make the PDF
 
 
 def colophon(evidence: Evidence | None = None, root: Path = ROOT) -> Markdown:
@@ -378,8 +379,8 @@ def _chart_files(evidence: Evidence) -> dict[str, bytes]:
 def clean_notebook(raw: str, prose: dict[str, str] | None = None) -> str:
     """An executed notebook as readers get it: outputs kept; the widget state (random model ids, and useless
     without a kernel) dropped, the cell ids (random, drawn by jupytext) and execution counts numbered, and the charts' print form
-    (application/pdf, which vl-convert does not write byte for byte the same twice) dropped, so two builds give
-    the same file. The charts keep their HTML form and the chart downloads keep PNG and SVG."""
+    (image/svg+xml, the PDF's; application/pdf in older builds) dropped: a notebook shows the chart's HTML
+    form, and the chart downloads keep PNG and SVG."""
     nb = json.loads(raw)
     # the prose's {eval} values (expression → text/plain, as the page showed them), where jupyterlab-myst
     # shows them before anything is run
@@ -400,6 +401,8 @@ def clean_notebook(raw: str, prose: dict[str, str] | None = None) -> str:
         for output in cell.get("outputs", []):
             output.get("data", {}).pop("application/vnd.jupyter.widget-view+json", None)
             output.get("data", {}).pop("application/pdf", None)
+            if "cj-chart" in "".join(output.get("data", {}).get("text/html", "")):
+                output["data"].pop("image/svg+xml", None)
     return json.dumps(nb, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
 
 
@@ -468,7 +471,7 @@ class DownloadsTable:
     def book_markdown(self) -> Markdown:
         """One MyST form for both builders (as the quotation index): links in HTML, the file names in the PDF."""
         return Markdown(f"`````{{only}} html\n````{{raw}} html\n{self.html()}\n````\n`````\n\n"
-                        f"`````{{only}} latex\n{self.markdown().text}`````\n")
+                        f"`````{{only}} latex or typst\n{self.markdown().text}`````\n")
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, str]:
         return {**self.book_markdown()._repr_mimebundle_(), "text/plain": f"{len(self.items)} files to download"}

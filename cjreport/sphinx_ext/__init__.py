@@ -349,7 +349,7 @@ PRINT_TRANSPOSED = {"table-source-profiles"}
 def _transpose_for_print(app: Sphinx, doctree: Any, docname: str) -> None:
     from docutils import nodes
 
-    if app.builder.format != "latex":
+    if app.builder.format not in ("latex", "typst"):
         return
     for table in list(doctree.findall(nodes.table)):
         if not PRINT_TRANSPOSED & set(table.get("ids", [])):
@@ -380,6 +380,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     cache_plugin_lookups()  # sphinxcontrib-bibtex asks pybtex for plug-ins some 200 times a build
     # {eval}`name` in the prose: the same role in the book and in JupyterLab (cjreport/chapters.py)
     app.setup_extension("cjreport.sphinx_ext.prose_values")
+    # the PDF edition: Typst, tagged PDF/UA-1 (cjreport/sphinx_ext/typst_pdf.py)
+    app.setup_extension("cjreport.sphinx_ext.typst_pdf")
     app.add_directive("cj-colophon", ColophonDirective)
     app.connect("env-get-outdated", _always_reread_colophon)
     app.connect("build-finished", _on_build_finished)

@@ -1,13 +1,14 @@
-"""Altair charts built from data/, shown interactively in HTML (offline Vega bundle) and as PNG in the PDF.
+"""Altair charts built from data/, shown interactively in HTML (offline Vega bundle) and as vector SVG in the PDF.
 
 A `Figure` displays as one output with two forms: `text/html` (a container the book's own charts.js
-draws, with the chart's data as a table beneath it) and `application/pdf` for LaTeX: a print variant of
-the same spec and data (no interaction, a layout and type sizes for the printed page), drawn by vl-convert.
+draws, with the chart's data as a table beneath it) and `image/svg+xml` for the PDF (Typst, which refuses
+PDF images in PDF/UA mode): a print variant of the same spec and data (no interaction, a layout and type sizes
+for the printed page), drawn by vl-convert. The PDF takes the alternative text and the data table from the
+text/html form (cjreport/sphinx_ext/typst_pdf.py).
 """
 
 from __future__ import annotations
 
-import base64
 import html
 import json
 import os
@@ -67,9 +68,9 @@ class Figure:
             config[key] = {**value, **config.get(key, {})} if isinstance(value, dict) else config.get(key, value)
         return spec
 
-    def pdf(self) -> bytes:
-        """The print variant (see print_spec below) as vector PDF: the LaTeX builder's form of the chart."""
-        return vl_convert.vegalite_to_pdf(print_spec(self), vl_version=VL_VERSION)
+    def svg(self) -> str:
+        """The print variant (see print_spec below) as SVG: the PDF edition's form of the chart."""
+        return vl_convert.vegalite_to_svg(print_spec(self), vl_version=VL_VERSION)
 
     def html(self) -> str:
         def script(spec: dict, cls: str) -> str:
@@ -93,7 +94,7 @@ class Figure:
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict | tuple[dict, dict]:
         if for_book():
-            return {"text/html": self.html(), "application/pdf": base64.b64encode(self.pdf()).decode("ascii"),
+            return {"text/html": self.html(), "image/svg+xml": self.svg(),
                     "text/plain": f"Chart: {self.alt_text}"}
         # In Jupyter: the same chart as Altair's JupyterChart widget, whose JavaScript is vl-convert's offline
         # Vega bundle (no CDN); JupyterLab draws it through anywidget, with the chart's selections and tooltips.
@@ -299,7 +300,8 @@ def timeline(evidence: Evidence | None = None) -> Figure:
                          "mentioned by": ", ".join(source_name(s, ev) for s in e.sources),
                          "quotations": " ".join(refs[q] for q in e.quotations if ev.quotations[q].source == sid) or "—"})
     for s in ev.sources.values():
-        rows.append({"date": s.date, "kind": "publication", "event": f"{source_name(s.id, ev)}’s text appears",
+        inferred = " (date inferred)" if s.date_status == "inferred" else ""
+        rows.append({"date": s.date, "kind": "publication", "event": f"{source_name(s.id, ev)}’s text appears{inferred}",
                      "source": source_name(s.id, ev), "mentioned by": f"dating: {s.date_status}",
                      "quotations": "—"})
     df = pd.DataFrame(rows).sort_values(["date", "kind"], kind="stable").reset_index(drop=True)
@@ -428,12 +430,14 @@ def actors(evidence: Evidence | None = None) -> Figure:
 
 
 # --- Print: the PDF edition's variant of each chart ---------------------------------------------------------
-# vl-convert draws a Vega px as a PDF pt, and LaTeX prints a chart at its own size unless it is wider than the
-# text block. The print variant is the screen spec fitted (autosize fit-x) to exactly the text block's width,
+# Typst draws an SVG px as a PDF pt, at the chart's own size. The print variant is the screen spec fitted (autosize fit-x) to exactly the text block's width,
 # so it prints at its own size and its text at the sizes set here: the same data and marks, without
 # interaction, with the narrow (phone) layout where the wide one needs a wider page than A4.
-PRINT_WIDTH_PT = 451    # \linewidth of the PDF: A4 (595 pt) less Sphinx's one-inch margins
+PRINT_WIDTH_PT = 451    # the PDF's text width: A4 (595 pt) less one-inch margins (book/_typst/cjreport.typ)
 PRINT_FONT_PT = 9       # smallest chart text on paper (the tests require at least 7 pt)
+# Chart text in a face the PDF uses for nothing else (tests/test_pdf.py tells chart text by it), from Debian's
+# fonts-dejavu-core, which every Debian system has.
+PRINT_FONT = "DejaVu Sans"
 PRINT_CONFIG = {
     "axis": {"labelFontSize": PRINT_FONT_PT, "titleFontSize": PRINT_FONT_PT},
     "legend": {"labelFontSize": PRINT_FONT_PT, "titleFontSize": PRINT_FONT_PT},
@@ -496,14 +500,21 @@ def _walk(node, visit):
 
 
 def _print_timeline_labels(spec: dict) -> None:
-    """The chronology on paper: a taller layout whose rows give each event over two lines, not cut to one."""
+    """The chronology on paper: a taller layout whose rows give each event over two lines, not cut to one. An
+    inferred date (the event's text ends "(year inferred)" or "(month inferred)"; a source's "(date inferred)")
+    says so right after the date, where a label cut short still shows it; the full text of every label is in
+    the table printed under the chart."""
+    import re
     import textwrap
 
     relabel = {}
     for rows in spec.get("datasets", {}).values():
         for row in rows:
             if "row wide" in row and "event" in row:
-                lines = textwrap.wrap(f"{row['date']} · {row['event']}", 62)
+                found = re.search(r"\s*\(((?:year|month|date) inferred)\)\.?$", row["event"])
+                event = row["event"][: found.start()] if found else row["event"]
+                date = f"{row['date']} ({found.group(1)})" if found else row["date"]
+                lines = textwrap.wrap(f"{date} · {event}", 62)
                 text = "|".join(lines[:2]) + ("…" if len(lines) > 2 else "")
                 relabel[row["row wide"]] = text
                 row["row wide"] = text
@@ -540,4 +551,5 @@ def print_spec(figure: Figure) -> dict:
     config = spec.setdefault("config", {})
     for group, values in PRINT_CONFIG.items():
         config[group] = {**config.get(group, {}), **values}
+    config["font"] = PRINT_FONT
     return spec

@@ -346,7 +346,7 @@ class QuotationIndex:
         # one row a line: docutils refuses a line over 10,000 characters
         table = self.html().replace("</tr>", "</tr>\n")
         return Markdown(f"`````{{only}} html\n````{{raw}} html\n{table}\n````\n`````\n\n"
-                        f"`````{{only}} latex\n{self.markdown().text}`````\n")
+                        f"`````{{only}} latex or typst\n{self.markdown().text}`````\n")
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, str]:
         return {**self.book_markdown()._repr_mimebundle_(), "text/plain": f"{len(self.rows)} quotations"}

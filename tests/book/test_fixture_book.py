@@ -110,8 +110,8 @@ def test_hostile_pdf_is_text(fixture_book):
     for piece in ('<script>alert("boom")</script>', "{{secret}}", "50%&more", r"\textbf{bold}", "$x$", "{braces},~tilde,^caret",
                   "中文", "αβγ", "segment399endofthelongline"):
         assert re.sub(r"[\s-]+", "", piece) in squashed, piece
-    log = (out / "work" / "_build" / "latex" / "china-japan-security.log").read_text(encoding="utf-8", errors="replace")
-    assert "Missing character" not in log
+    # no glyph is missing: Typst refuses, under PDF/UA-1, to write a character its fonts cannot draw, so the
+    # build would have failed (cjreport/sphinx_ext/typst_pdf.py)
 
 
 def test_data_change_shows_on_next_build(fixture_book):

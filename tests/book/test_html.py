@@ -8,7 +8,7 @@ from bs4 import BeautifulSoup
 
 from cjreport.audit import broken_links, external_resources, pages, unverified_quotations
 from cjreport.data.quotations import fold
-from cjreport.sphinx_ext import PDF_NAME
+from cjreport.project import PDF_NAME
 
 
 def _texts(evidence):

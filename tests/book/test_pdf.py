@@ -1,8 +1,11 @@
 """The PDF edition, read as a reader of the printed report would: every chapter and quotation in it, a title
 page and contents, no blank page, no page that is only a chart, no instruction that only works on screen,
-tables inside the text block, chart text at least 7 pt on the A4 page, metadata, bookmarks and links.
+no text outside the page or drawn over other text, chart text at least 7 pt on the A4 page, every chart's data
+printed, the chronology in full, metadata, bookmarks and links.
 
-The pages are read with poppler: pdftotext for the text, pdftohtml -xml for fonts, sizes, links and outline."""
+The pages are read with poppler: pdftotext for the text, pdftohtml -xml for fonts, sizes, links and outline.
+The PDF is made by Typst (cjreport/sphinx_ext/typst_pdf.py); its structure tree and PDF/UA-1 are tested in
+tests/test_pdf_tags.py."""
 
 from __future__ import annotations
 
@@ -16,16 +19,23 @@ import yaml
 from bs4 import BeautifulSoup
 
 from cjreport.audit import pages as html_pages
-from cjreport.sphinx_ext import PDF_NAME
+from cjreport.project import PDF_NAME
 
 ROOT = Path(__file__).resolve().parents[2]
 PDF = ROOT / "_build" / PDF_NAME
-LOG = ROOT / "_build" / "work" / "_build" / "latex" / PDF_NAME.replace(".pdf", ".log")
-MAX_OVERFULL_PT = 1.0
+TEMPLATE = ROOT / "book" / "_typst" / "cjreport.typ"
 MIN_CHART_TEXT_PT = 7.0
 MAX_PAGES = 120  # the book runs to about 85 pages; a layout fault (a page per table row, blank pages) shows here
 WEB_ONLY = ("hover", "click", "drag", "type in the search box", "pick a theme", "scroll to zoom", "tap ")
-CHART_FONT = "LiberationSans"  # vl-convert's font: the text of the charts, and nothing else in the book
+CHART_FONT = "DejaVuSans"  # the charts' print font (cjreport/charts.py PRINT_FONT): the text of the charts, and nothing else
+# Typst's contents: dot leaders with spaces between the dots, and a word joiner before the page number
+LEADER = r"[\s.\u2060]*"
+
+
+def is_chart_font(family: str) -> bool:
+    """pdftohtml's family ("ABCDEF+DejaVuSans", "…+DejaVuSans-Bold"): the chart font, not its Mono cousin."""
+    name = family.split("+", 1)[-1]
+    return name == CHART_FONT or name.startswith(CHART_FONT + "-")
 
 
 def squash(text: str) -> str:
@@ -62,7 +72,7 @@ def test_every_chapter_title_is_in_the_pdf(pdf_text):
 
 def test_contents_with_page_numbers(pdf_text):
     assert "CONTENTS" in pdf_text[:5000].upper()
-    assert re.search(r"Taiwan\s*\.*\s*\d+", pdf_text[:8000]), "no page number after a chapter in the contents"
+    assert re.search(r"Taiwan" + LEADER + r"\d+", pdf_text[:8000]), "no page number after a chapter in the contents"
 
 
 # --- Page by page ---------------------------------------------------------------------------------------------
@@ -134,7 +144,7 @@ def _pieces(layout) -> list[tuple[float, list[tuple[float, float, str, bool]]]]:
     out = []
     for page in layout.iter("page"):
         pieces = [(float(t.get("top")), float(t.get("top")) + float(t.get("height")), "".join(t.itertext()).strip(),
-                   CHART_FONT in fonts[t.get("font")]) for t in page.iter("text")]
+                   is_chart_font(fonts[t.get("font")])) for t in page.iter("text")]
         out.append((float(page.get("height")), sorted((p for p in pieces if p[2]), key=lambda p: p[0])))
     return out
 
@@ -198,7 +208,7 @@ def test_contents_running_head_only_on_contents_pages(pages):
 
 def test_each_chapter_once_in_contents(pages):
     """Each chapter has one line in the contents (the introduction too); no second Bibliography, no Index."""
-    lines = [re.sub(r"[\s.]*\d+$", "", line).strip() for page in pages[1: _intro_page(pages)]
+    lines = [re.sub(LEADER + r"\d+$", "", line).strip() for page in pages[1: _intro_page(pages)]
              for line in page.splitlines() if re.search(r"\d+\s*$", line)]
     entries = [re.sub(r"^(\d+(\.\d+)*)\s+", "", line) for line in lines]
     titles = ["Introduction"] + _chapter_titles()[1:]
@@ -218,13 +228,12 @@ def test_chart_text_is_at_least_7pt(layout):
     """Chart text is vector text in vl-convert's font: its size on the page, after LaTeX fitted the chart to
     the text block, is what pdftohtml reports (tenths of a point at zoom 10)."""
     # pdftohtml's sizes are in its own unit: calibrate on a line of body text (the introduction's first),
-    # which is set at the configured point size.
-    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
-    body_pt = float(config["sphinx"]["config"]["latex_elements"]["pointsize"].removesuffix("pt"))
+    # which is set at the template's point size.
+    body_pt = float(re.search(r"set text\(font: \(body-font,\), size: ([\d.]+)pt", TEMPLATE.read_text(encoding="utf-8")).group(1))
     fonts = {f.get("id"): (f.get("family"), float(f.get("size"))) for f in layout.iter("fontspec")}
     intro = next(t for t in layout.iter("text") if "".join(t.itertext()).startswith("This book compares"))
     unit = fonts[intro.get("font")][1] / body_pt
-    used = {t.get("font") for t in layout.iter("text") if CHART_FONT in fonts[t.get("font")][0]}
+    used = {t.get("font") for t in layout.iter("text") if is_chart_font(fonts[t.get("font")][0])}
     assert len(used) >= 2, "no chart text found: the charts are not vector text in the PDF"
     smallest = min(fonts[f][1] for f in used) / unit
     assert smallest >= MIN_CHART_TEXT_PT, f"smallest chart text {smallest:.1f} pt"
@@ -260,6 +269,8 @@ def test_bookmarks_for_parts_chapters_and_sections(layout):
     items = ["".join(i.itertext()).strip() for i in layout.iter("item")]
     section = next(line[3:].strip() for line in (ROOT / "book" / "alliance.md").read_text(encoding="utf-8").splitlines()
                    if line.startswith("## "))
+    # Typst's bookmarks carry the chapter and section numbers the headings show ("3 The US–Japan alliance …")
+    items = [re.sub(r"^\d+(\.\d+)*\s+", "", item) for item in items]
     for title in _part_captions() + _chapter_titles()[1:] + ["Introduction", section]:
         assert any(squash(title) == squash(item) for item in items), title
 
@@ -287,23 +298,56 @@ def test_no_code_in_the_pdf(pdf_text):
         assert marker not in pdf_text, marker
 
 
-def test_latex_log_has_no_missing_glyph_or_wide_overfull_box():
-    log = LOG.read_text(encoding="utf-8", errors="replace")
-    assert "Missing character" not in log
-    widths = [float(w) for w in re.findall(r"Overfull \\hbox \(([\d.]+)pt too wide\)", log)]
-    assert not [w for w in widths if w > MAX_OVERFULL_PT], sorted(widths)[-5:]
+def test_no_text_outside_the_page_or_drawn_over_other_text(layout):
+    """Every piece of text lies on its page, and no two pieces are drawn over each other (a word too long for
+    its table column runs into the next one; Typst, unlike LaTeX, writes no log of overfull lines)."""
+    outside, over = [], []
+    for page in layout.iter("page"):
+        width, height = float(page.get("width")), float(page.get("height"))
+        boxes = [(float(t.get("left")), float(t.get("top")), float(t.get("width")), float(t.get("height")),
+                  "".join(t.itertext()).strip()) for t in page.iter("text")]
+        boxes = [b for b in boxes if b[4]]
+        for x, y, w, h, words in boxes:
+            if x < 0 or y < 0 or x + w > width or y + h > height:
+                outside.append((page.get("number"), words[:40]))
+        for i, (x, y, w, h, words) in enumerate(boxes):
+            for x2, y2, w2, h2, words2 in boxes[i + 1:]:
+                dx, dy = min(x + w, x2 + w2) - max(x, x2), min(y + h, y2 + h2) - max(y, y2)
+                # pdftohtml's boxes of neighbouring pieces of a justified line may overlap by up to 0.75 pt;
+                # overlapping by more than a point across (zoom 4) and half a line down is text drawn over text
+                if dx > 4 and dy > 0.5 * min(h, h2):
+                    over.append((page.get("number"), words[:30], words2[:30]))
+    assert not outside, outside[:10]
+    assert not over, over[:10]
 
 
 def test_cjk_header_of_source_001_is_typeset(pdf_text):
     assert "简体" in pdf_text and "繁體" in pdf_text
 
 
-def test_one_vector_chart_per_chart(html_dir):
-    """Every chart of the HTML book is in the PDF as a vector drawing (its own embedded PDF), not a bitmap."""
+def test_every_chart_is_vector_and_its_data_printed(html_dir, pdf_text):
+    """Every chart of the HTML book is in the PDF as a vector drawing (no bitmap in the file), and the table the
+    HTML offers as "the data behind this chart" is printed under it (its structure: tests/test_pdf_tags.py)."""
     charts = sum(len(BeautifulSoup(p.read_text(encoding="utf-8"), "html.parser").select(".cj-chart")) for p in html_pages(html_dir))
-    tex = (LOG.with_suffix(".tex")).read_text(encoding="utf-8")
-    included = re.findall(r"\\sphinxincludegraphics(?:\[[^\]]*\])?\{\{([0-9a-f]+)\}\.pdf\}", tex)
     listing = subprocess.run(["pdfimages", "-list", str(PDF)], capture_output=True, text=True, check=True).stdout
     bitmaps = [line for line in listing.splitlines()[2:] if line.split()[2] == "image"]
-    assert charts >= 5 and len(included) == charts, (charts, len(included))
+    printed = re.findall(r"The data behind Fig\. \d+\.\d+", pdf_text)
+    assert charts >= 5 and len(printed) == charts, (charts, printed)
     assert not bitmaps, bitmaps
+
+
+def test_chronology_in_full_with_inferred_dates_marked(evidence):
+    """Each event of the chronology in full (an event whose date is inferred says so in its own text), and each
+    source whose publication date is inferred marked so (cjreport/charts.py timeline). The text is read in the
+    order it is drawn (pdftotext -raw): a table cell's lines are then together, where the default reading order
+    may slip a neighbouring cell's word between them."""
+    from cjreport.views.present import source_name
+
+    flat = squash(subprocess.run(["pdftotext", "-raw", "-enc", "UTF-8", str(PDF), "-"], capture_output=True, text=True,
+                                 check=True).stdout)
+    cut = [e.id for e in evidence.events if squash(e.event) not in flat]
+    assert not cut, cut
+    inferred = [s for s in evidence.sources.values() if s.date_status == "inferred"]
+    assert inferred, "no source with an inferred date to check"
+    for s in inferred:
+        assert squash(f"{source_name(s.id, evidence)}’s text appears (date inferred)") in flat, s.id

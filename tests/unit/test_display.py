@@ -125,9 +125,10 @@ def test_chart_in_jupyter_is_the_offline_altair_widget(monkeypatch):
     assert not re.search(r"""(import|from)\s*\(?\s*["']https?://""", alt.JupyterChart._esm)
 
 
-def test_chart_in_the_book_is_html_and_pdf(monkeypatch):
+def test_chart_in_the_book_is_html_and_svg(monkeypatch):
     monkeypatch.setenv("CJREPORT_TARGET", "book")
     bundle = charts.timeline()._repr_mimebundle_()
-    # PDF (vector) is the LaTeX builder's form of the chart: see tests/test_pdf.py
-    assert {"text/html", "application/pdf"} <= set(bundle)
+    # SVG (vector) is the PDF's (Typst builder's) form of the chart: see tests/test_pdf.py
+    assert {"text/html", "image/svg+xml"} <= set(bundle)
+    assert bundle["image/svg+xml"].lstrip().startswith("<svg")
     assert "application/vnd.jupyter.widget-view+json" not in bundle
