@@ -8,7 +8,7 @@ from bs4 import BeautifulSoup
 
 from cjreport.audit import pages
 
-from tests.browser import offline_browser, serve
+from tests.chromium import offline_browser, serve
 
 pytestmark = pytest.mark.browser
 

@@ -6,7 +6,7 @@ import pytest
 
 from cjreport.audit import pages
 
-from tests.browser import offline_browser, serve
+from tests.chromium import offline_browser, serve
 
 pytestmark = pytest.mark.browser
 

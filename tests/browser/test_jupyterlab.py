@@ -25,7 +25,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from cjreport import chapters
-from tests.browser import ARGS, CHROMIUM
+from tests.chromium import ARGS, CHROMIUM
 from tests.conftest import HTML
 from tests.book.test_notebooks import NOTEBOOKS, ROOT
 

@@ -10,7 +10,7 @@ import pytest
 
 from cjreport.audit import pages
 
-from tests.browser import DESKTOP, PHONE, offline_browser, serve
+from tests.chromium import DESKTOP, PHONE, offline_browser, serve
 
 pytestmark = pytest.mark.browser
 
