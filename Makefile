@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt pyproject.toml | sha256sum | cut -c1-12)
 
-.PHONY: book html test system check bench clean lab
+.PHONY: book html test test-fast system check bench clean lab
 book: $(STAMP) system
 	$(PY) -m cjreport.build --pdf
 
@@ -14,6 +14,11 @@ html: $(STAMP)
 
 test: book
 	$(PY) -m pytest -p no:cacheprovider
+
+# The unit tier only (tests/unit: data, loaders, analysis, display objects, the import contracts): no book build,
+# no browser; the inner loop while changing the package or data/.
+test-fast: $(STAMP)
+	$(PY) -m pytest -p no:cacheprovider tests/unit
 
 check: $(STAMP)
 	$(PY) -m cjreport.build --check

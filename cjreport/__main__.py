@@ -2,6 +2,6 @@
 
 import sys
 
-from .authoring import main
+from cjreport.authoring import main
 
 sys.exit(main())

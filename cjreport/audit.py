@@ -13,7 +13,7 @@ from urllib.parse import unquote, urlsplit
 
 from bs4 import BeautifulSoup
 
-from .quotations import fold
+from cjreport.data.quotations import fold
 
 BLOCKS = ["p", "li", "td", "th", "dd", "dt", "caption", "figcaption", "h1", "h2", "h3", "h4", "h5", "h6", "summary"]
 QUOTED = [re.compile(r"“([^“”]+)”"), re.compile(r'"([^"]+)"')]

@@ -23,9 +23,9 @@ from pathlib import Path
 
 import yaml
 
-from .dataio import read_text, read_yaml
-from .errors import DataError
-from .quotations import closest_passage, fold, fold_with_map
+from cjreport.data.readers import read_text, read_yaml
+from cjreport.data.errors import DataError
+from cjreport.data.quotations import closest_passage, fold, fold_with_map
 
 CONTEXT = 30  # characters of prefix and suffix, as in data/quotations.yaml
 
@@ -107,7 +107,7 @@ def _dump(records: list[dict]) -> str:
 
 
 def _data(args) -> Path:
-    from .evidence import data_dir
+    from cjreport.data.evidence import data_dir
 
     return Path(args.data).resolve() if args.data else data_dir()
 
@@ -186,7 +186,7 @@ def guess_parts(text: str) -> list[dict]:
 
 def cmd_scaffold(args) -> int:
     data = _data(args)
-    from .coding import load_codebook
+    from cjreport.data.coding import load_codebook
 
     src = Path(args.text)
     raw = src.read_bytes()

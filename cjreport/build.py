@@ -18,32 +18,31 @@ import sys
 import time
 from pathlib import Path
 
-from .errors import DataError
-from .evidence import Evidence, data_dir, fingerprint, load
-from .sphinx_ext import PDF_NAME
+from cjreport.data.errors import DataError
+from cjreport.data.evidence import VERIFIED_ENV, Evidence, data_dir, fingerprint, load, save_verified
+from cjreport.project import PACKAGE_DIR, PDF_NAME, commit_epoch, package_files
 
-PACKAGE_DIR = Path(__file__).resolve().parent
 
 
 def inputs_fingerprint(root: Path) -> str:
     """Data and package code: when either changes, every chapter must run again (cached outputs would be stale)."""
     digest = hashlib.sha256(fingerprint(data_dir()).encode())
-    for path in sorted(PACKAGE_DIR.glob("*.py")):
-        digest.update(path.name.encode())
+    for path in package_files():
+        digest.update(str(path.relative_to(PACKAGE_DIR)).encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
 
 
 def verified_data(root: Path | None = None) -> Evidence:
     """Load and verify data/ (and what Sphinx would read from it), or stop with one line before anything is written."""
-    from . import bib
+    from cjreport.data import bib
 
     directory = data_dir()
     try:
         evidence = load()
         if root is not None:
             bib.check(evidence, _other_bibfiles(root))
-        from . import readings  # the book's readings rest on quotations and cite references.bib: check both first
+        from cjreport.views import readings  # the book's readings rest on quotations and cite references.bib: check both first
         readings.load_readings(evidence)
     except DataError as exc:
         raise SystemExit(f"error: {exc.relative_to(directory.parent)}") from None
@@ -66,23 +65,30 @@ def _other_bibfiles(root: Path) -> list[Path]:
     return [root / name for name in config.get("bibtex_bibfiles") or []]
 
 
-def source_date_epoch(root: Path) -> str:
-    """The time of the checked-out commit: Sphinx and xdvipdfmx date the book by it, so rebuilds match."""
-    try:
-        out = subprocess.run(["git", "-C", str(root), "log", "-1", "--format=%ct"], capture_output=True, text=True, timeout=10)
-        if out.returncode == 0 and out.stdout.strip().isdigit():
-            return out.stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        pass
-    return "1700000000"  # outside git (a scratch copy): a fixed date rather than the clock
+# jsonschema (imported by Altair in a chart chapter's kernel, and by Jupyter Book) compiles the grammar of
+# rfc3987_syntax when that package is installed: about 2.4 s a process. It is installed only for JupyterLab's
+# jupyter-events, and the book validates nothing against the IRI format, so the book's own processes (Sphinx, via
+# cjreport.jbook, and every kernel, through this IPython start-up file) leave it out; JupyterLab keeps it.
+LEAN_STARTUP = "import sys\nsys.modules.setdefault('rfc3987_syntax', None)  # written by cjreport.build: see there\n"
 
 
-def _jupyter_book(root: Path, work: Path, builder: str) -> None:
-    exe = Path(sys.executable).with_name("jupyter-book")
-    cmd = [str(exe), "build", str(root), "--path-output", str(work), "--builder", builder, "-W", "-n", "--keep-going"]
+def _kernel_profile(out: Path) -> Path:
+    """An IPython directory for the book's kernels whose start-up file applies LEAN_STARTUP."""
+    ipython = out / "cjreport" / "ipython"
+    startup = ipython / "profile_default" / "startup" / "00-cjreport-lean.py"
+    startup.parent.mkdir(parents=True, exist_ok=True)
+    startup.write_text(LEAN_STARTUP)
+    return ipython
+
+
+def _jupyter_book(root: Path, work: Path, builder: str, out: Path) -> None:
+    # jupyter-book's own CLI, reading the chapters in parallel (cjreport/jbook.py)
+    cmd = [sys.executable, "-m", "cjreport.jbook", "build", str(root), "--path-output", str(work), "--builder", builder,
+           "-W", "-n", "--keep-going"]
     print("+", " ".join(cmd), flush=True)
-    env = {**os.environ, "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH") or source_date_epoch(root),
-           "FORCE_SOURCE_DATE": "1", "CJREPORT_TARGET": "book"}  # display objects give the book's forms
+    env = {**os.environ, "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH") or commit_epoch(root),
+           "FORCE_SOURCE_DATE": "1", "CJREPORT_TARGET": "book",
+           VERIFIED_ENV: str(out / "cjreport" / "evidence.pickle"), "IPYTHONDIR": str(_kernel_profile(out))}  # display objects give the book's forms
     result = subprocess.run(cmd, cwd=root, env=env)
     if result.returncode != 0:
         raise SystemExit(f"build failed: jupyter-book {builder} exited with {result.returncode} (see the log above); "
@@ -104,7 +110,8 @@ def build(root: Path, out: Path, pdf: bool) -> None:
     out.mkdir(parents=True, exist_ok=True)
     stamp.unlink(missing_ok=True)
 
-    _jupyter_book(root, work, "html")
+    save_verified(evidence, out / "cjreport" / "evidence.pickle")  # load once: Sphinx and the kernels read it
+    _jupyter_book(root, work, "html", out)
     manifest = out / "published.manifest"
     if not pdf and (out / "html").exists() and manifest.exists() and manifest.read_text() == _listing(built / "html"):
         # Sphinx wrote nothing new: the published book is this very build, already audited.
@@ -114,7 +121,7 @@ def build(root: Path, out: Path, pdf: bool) -> None:
     manifest.unlink(missing_ok=True)
     _audit(built / "html", evidence)
     if pdf:
-        _jupyter_book(root, work, "pdflatex")
+        _jupyter_book(root, work, "pdflatex", out)
         made = built / "latex" / PDF_NAME
         if not made.exists():
             raise SystemExit(f"build failed: {made} was not produced")
@@ -129,14 +136,14 @@ def build(root: Path, out: Path, pdf: bool) -> None:
 
 def _listing(tree: Path) -> str:
     """Path and content hash of every file (Sphinx re-copies static files on every build, so mtimes change)."""
-    from .audit import file_hashes
+    from cjreport.audit import file_hashes
 
     return "".join(f"{path} {digest}\n" for path, digest in file_hashes(tree).items())
 
 
 def _audit(html: Path, evidence: Evidence) -> None:
     """Refuse to publish a book that quotes what no source says, links nowhere, or loads from outside."""
-    from .audit import broken_links, external_resources, unverified_quotations
+    from cjreport.audit import broken_links, external_resources, unverified_quotations
 
     checks = {
         "passage in quotation marks that is not verbatim in a source": unverified_quotations(html, [s.text for s in evidence.sources.values()]),

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from cjreport import load
-from cjreport.evidence import DEFAULT_DATA_DIR
+from cjreport.data.evidence import DEFAULT_DATA_DIR
 
 ROOT = Path(__file__).resolve().parent.parent
 HTML = ROOT / "_build" / "html"
@@ -31,3 +31,14 @@ def data_copy(tmp_path: Path) -> Path:
     target = tmp_path / "data"
     shutil.copytree(DEFAULT_DATA_DIR, target)
     return target
+
+
+TIERS = {"unit": "unit", "book": "book", "browser": "browser"}  # the folder a test lives in is its tier
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark every test with its tier (tests/unit, tests/book, tests/browser), so `-m unit` selects a tier too."""
+    for item in items:
+        folder = Path(str(item.fspath)).parent.name
+        if folder in TIERS:
+            item.add_marker(getattr(pytest.mark, TIERS[folder]))

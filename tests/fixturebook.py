@@ -15,7 +15,7 @@ from pathlib import Path
 
 import yaml
 
-from cjreport.evidence import DEFAULT_DATA_DIR
+from cjreport.data.evidence import DEFAULT_DATA_DIR
 
 def _next_id() -> str:
     """The next free source id: no test hard-codes how many sources the corpus has."""

@@ -1,0 +1,295 @@
+"""The codebook (stance scale, themes, questions), the coding of every question × source, and events."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from cjreport.data.corpus import Source
+from cjreport.data import schema
+from cjreport.data.readers import read_csv, read_yaml
+from cjreport.data.errors import DataError
+from cjreport.data.quotations import Quotation
+
+SLUG = re.compile(schema.SLUG)
+
+
+@dataclass(frozen=True)
+class Stance:
+    id: str
+    label: str
+    definition: str
+    rule: str
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    theme: str
+    proposition: str
+    note: str
+    label: str  # a short human label for charts, tables and headings (ids stay out of what readers see)
+
+
+@dataclass(frozen=True)
+class Theme:
+    id: str
+    title: str
+    chapter: str
+    summary: str
+    questions: tuple[Question, ...]
+    short: str  # a short title for table cells and chart labels
+
+
+@dataclass(frozen=True)
+class Codebook:
+    stances: tuple[Stance, ...]
+    themes: tuple[Theme, ...]
+
+    @property
+    def questions(self) -> dict[str, Question]:
+        return {q.id: q for t in self.themes for q in t.questions}
+
+    def theme(self, theme_id: str) -> Theme:
+        for theme in self.themes:
+            if theme.id == theme_id:
+                return theme
+        raise KeyError(theme_id)
+
+    def stance(self, stance_id: str) -> Stance:
+        for stance in self.stances:
+            if stance.id == stance_id:
+                return stance
+        raise KeyError(stance_id)
+
+
+@dataclass(frozen=True)
+class Code:
+    question: str
+    source: str
+    stance: str
+    rationale: str
+    quotations: tuple[str, ...]
+    line: int
+
+
+@dataclass(frozen=True)
+class Event:
+    id: str
+    date: str
+    precision: str
+    event: str
+    sources: tuple[str, ...]
+    quotations: tuple[str, ...]
+
+
+def load_codebook(data_dir: Path) -> Codebook:
+    path = data_dir / "codebook.yaml"
+    raw = read_yaml(path)
+    if not isinstance(raw, dict):
+        raise DataError(path, "expected a mapping with stances and themes", line=getattr(raw, "line", None))
+    book = schema.check(schema.CodebookRecord, raw, path)
+    raw_themes = raw["themes"]
+    ids: list[tuple[str, int | None]] = []
+    for i, theme in enumerate(book.themes):
+        ids.append((theme.id, schema.line_of(raw_themes, i)))
+        ids.extend((q.id, schema.line_of(raw_themes[i]["questions"], j)) for j, q in enumerate(theme.questions))
+    schema.unique(ids, path, "theme or question id")
+    stances = tuple(Stance(s.id, s.label, s.definition, s.rule) for s in book.stances)
+    themes = tuple(Theme(t.id, t.title, t.chapter, t.summary,
+                         tuple(Question(q.id, t.id, q.proposition, q.note or "", q.label) for q in t.questions), t.short)
+                   for t in book.themes)
+    return Codebook(stances, themes)
+
+
+def _rows(path: Path, model: type, columns: list[str]) -> list[tuple[int, object]]:
+    return [(row.line, schema.check(model, row.values, path, line=row.line, item=f"{row.values[columns[0]]} × {row.values[columns[1]]}"))
+            for row in read_csv(path, columns)]
+
+
+def _cell(path: Path, line: int, item: str, question: str, source: str, questions, sources) -> None:
+    if question not in questions:
+        raise DataError(path, f"unknown question {question!r}", line=line, item=item)
+    if source not in sources:
+        raise DataError(path, f"unknown source id {source!r}", line=line, item=item)
+
+
+def _complete(path: Path, seen: dict, questions, sources) -> None:
+    for qid in questions:
+        for sid in sources:
+            if (qid, sid) not in seen:
+                raise DataError(path, f"no row for question {qid} × source {sid}: every cell needs a stance "
+                                "(not_addressed is a value)", item=f"{qid} × {sid}")
+
+
+def load_coding(data_dir: Path, codebook: Codebook, sources: dict[str, Source],
+                quotes: dict[str, Quotation]) -> dict[tuple[str, str], Code]:
+    """coding.csv, with the rules of the method (data/README.md, "Rules of the method")."""
+    path = data_dir / "coding.csv"
+    questions = codebook.questions
+    codes: dict[tuple[str, str], Code] = {}
+    for line, row in _rows(path, schema.CodingRow, CODING_COLUMNS):
+        item = f"{row.question} × {row.source}"
+        _cell(path, line, item, row.question, row.source, questions, sources)
+        key = (row.question, row.source)
+        if key in codes:
+            raise DataError(path, f"duplicate coding for {item} (first at line {codes[key].line})", line=line, item=item)
+        qids = tuple(row.quotations.split())
+        for qid in qids:
+            if qid not in quotes:
+                raise DataError(path, f"unknown quotation id {qid!r}", line=line, item=item)
+            if quotes[qid].source != row.source:
+                raise DataError(path, f"quotation {qid!r} belongs to source {quotes[qid].source}, not {row.source}", line=line, item=item)
+            if quotes[qid].voice == "commenter":
+                raise DataError(path, f"quotation {qid!r} is a reader comment and cannot support a source's stance", line=line, item=item)
+        if len(set(qids)) != len(qids):
+            raise DataError(path, "a quotation is cited twice", line=line, item=item)
+        voices = {quotes[q].voice for q in qids}
+        if row.stance == "not_addressed" and qids:
+            raise DataError(path, "not_addressed takes no quotations", line=line, item=item)
+        if row.stance in ("supports", "opposes", "qualified") and "author" not in voices:
+            raise DataError(path, f"stance {row.stance!r} needs at least one quotation in the author's own voice "
+                            "(reported words never show the author's view)", line=line, item=item)
+        if row.stance == "reports" and voices != {"reported"}:
+            raise DataError(path, "stance 'reports' cites the reported words, and only them "
+                            f"(found voices: {', '.join(sorted(voices)) or 'none'})", line=line, item=item)
+        codes[key] = Code(row.question, row.source, row.stance, row.rationale, qids, line)
+    _complete(path, codes, questions, sources)
+    return codes
+
+
+def load_events(data_dir: Path, sources: dict[str, Source], quotes: dict[str, Quotation]) -> list[Event]:
+    path = data_dir / "events.csv"
+    events: list[Event] = []
+    rows = [(row.line, schema.check(schema.EventRow, row.values, path, line=row.line, item=row.values["id"] or None))
+            for row in read_csv(path, EVENT_COLUMNS)]
+    schema.unique([(row.id, line) for line, row in rows], path, "event id")
+    for line, row in rows:
+        eid = row.id
+        sids = tuple(row.sources.split())
+        for sid in sids:
+            if sid not in sources:
+                raise DataError(path, f"unknown source id {sid!r}", line=line, item=eid)
+        qids = tuple(row.quotations.split())
+        for qid in qids:
+            if qid not in quotes:
+                raise DataError(path, f"unknown quotation id {qid!r}", line=line, item=eid)
+            if quotes[qid].source not in sids:
+                raise DataError(path, f"quotation {qid!r} is from source {quotes[qid].source}, which the event does not list", line=line, item=eid)
+        events.append(Event(eid, row.date, row.precision, row.event, sids, qids))
+    return sorted(events, key=lambda e: (e.date, e.id))
+
+
+# --- files added by the second coding, the adjudication, the segmentation and the argument maps -------------
+
+@dataclass(frozen=True)
+class ChangelogEntry:
+    date: str
+    change: str  # split | rule | add | remove | wording
+    questions: tuple[str, ...]
+    what: str
+    why: str
+
+
+@dataclass(frozen=True)
+class SecondCode:
+    question: str
+    source: str
+    stance: str
+    rationale: str
+    evidence: tuple[str, ...]  # verbatim excerpts of the source's body
+    line: int
+
+
+@dataclass(frozen=True)
+class Adjudication:
+    question: str
+    source: str
+    first: str
+    second: str
+    final: str
+    reason: str
+    line: int
+
+
+def load_changelog(data_dir: Path, codebook: Codebook) -> list[ChangelogEntry] | None:
+    path = data_dir / "codebook-changelog.yaml"
+    if not path.exists() and not path.is_symlink():
+        return None
+    raw = read_yaml(path)
+    records = schema.check_list(schema.ChangelogRecord, raw, path, what="codebook changes")
+    entries = []
+    for i, record in enumerate(records):
+        line = schema.line_of(raw, i)
+        for qid in record.questions:
+            if qid not in codebook.questions and record.change != "remove":
+                raise DataError(path, f"unknown question {qid!r} (only a 'remove' entry may name a question that no "
+                                "longer exists)", line=line, item=record.date)
+        entries.append(ChangelogEntry(record.date, record.change, tuple(record.questions), record.what, record.why))
+    return entries
+
+
+def load_second_coding(data_dir: Path, codebook: Codebook, sources: dict[str, Source]) -> dict[tuple[str, str], SecondCode] | None:
+    """coding-second.csv: the blind second coder's stances; each excerpt verbatim in the source's body."""
+    from cjreport.data.quotations import fold
+
+    path = data_dir / "coding-second.csv"
+    if not path.exists() and not path.is_symlink():
+        return None
+    questions = codebook.questions
+    bodies = {sid: fold(s.body_text) for sid, s in sources.items()}
+    codes: dict[tuple[str, str], SecondCode] = {}
+    for line, row in _rows(path, schema.SecondCodingRow, SECOND_COLUMNS):
+        item = f"{row.question} × {row.source}"
+        _cell(path, line, item, row.question, row.source, questions, sources)
+        key = (row.question, row.source)
+        if key in codes:
+            raise DataError(path, f"duplicate row for {item} (first at line {codes[key].line})", line=line, item=item)
+        excerpts = tuple(e.strip() for e in row.evidence.split(" | ")) if row.evidence.strip() else ()
+        for excerpt in excerpts:
+            if not excerpt:
+                raise DataError(path, "empty excerpt between ' | ' separators", line=line, item=item)
+            if fold(excerpt) not in bodies[row.source]:
+                raise DataError(path, f"evidence “{excerpt[:60]}” is not verbatim in the body of source {row.source}",
+                                line=line, item=item)
+        codes[key] = SecondCode(row.question, row.source, row.stance, row.rationale, excerpts, line)
+    _complete(path, codes, questions, sources)
+    return codes
+
+
+def load_adjudication(data_dir: Path, codebook: Codebook, sources: dict[str, Source], coding: dict[tuple[str, str], Code],
+                      second: dict[tuple[str, str], SecondCode] | None) -> dict[tuple[str, str], Adjudication] | None:
+    """adjudication.csv: a written decision for every cell where the final coding and the second coder differ."""
+    path = data_dir / "adjudication.csv"
+    if not path.exists() and not path.is_symlink():
+        return None
+    if second is None:
+        raise DataError(path, "adjudication.csv needs coding-second.csv (the codes it adjudicates)")
+    rows: dict[tuple[str, str], Adjudication] = {}
+    for line, row in _rows(path, schema.AdjudicationRow, ADJUDICATION_COLUMNS):
+        item = f"{row.question} × {row.source}"
+        _cell(path, line, item, row.question, row.source, codebook.questions, sources)
+        key = (row.question, row.source)
+        if key in rows:
+            raise DataError(path, f"duplicate row for {item} (first at line {rows[key].line})", line=line, item=item)
+        if row.second != second[key].stance:
+            raise DataError(path, f"second is {row.second!r} but coding-second.csv has {second[key].stance!r}", line=line, item=item)
+        if row.final != coding[key].stance:
+            raise DataError(path, f"final is {row.final!r} but coding.csv has {coding[key].stance!r}", line=line, item=item)
+        if row.first == row.second:
+            raise DataError(path, "first and second agree: there was nothing to adjudicate", line=line, item=item)
+        if row.final not in (row.first, row.second):
+            raise DataError(path, f"final is {row.final!r}, neither the first code nor the second", line=line, item=item)
+        rows[key] = Adjudication(row.question, row.source, row.first, row.second, row.final, row.reason, line)
+    for key, code in coding.items():
+        if key in second and second[key].stance != code.stance and key not in rows:
+            raise DataError(path, f"no row for {key[0]} × {key[1]}, where coding.csv ({code.stance}) and coding-second.csv "
+                            f"({second[key].stance}) differ", item=f"{key[0]} × {key[1]}")
+    return rows
+
+
+CODING_COLUMNS = ["question", "source", "stance", "rationale", "quotations"]
+SECOND_COLUMNS = ["question", "source", "stance", "rationale", "evidence"]
+ADJUDICATION_COLUMNS = ["question", "source", "first", "second", "final", "reason"]
+EVENT_COLUMNS = ["id", "date", "precision", "event", "sources", "quotations"]

@@ -1,0 +1,148 @@
+"""The source texts and their metadata, loaded from data/ and checked."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+
+from cjreport.data import schema
+from cjreport.data.readers import decode, read_bytes, read_text, read_yaml
+from cjreport.data.errors import DataError
+
+PART_KINDS = schema.PART_KINDS
+SOURCE_ID = re.compile(schema.SOURCE_ID)
+DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+
+
+@dataclass(frozen=True)
+class Part:
+    kind: str  # body | furniture | comments
+    start: int
+    end: int
+    label: str
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    bibkey: str
+    file: str
+    sha256: str
+    title: str
+    outlet: str
+    author: str
+    affiliation: str
+    date: str
+    date_status: str  # printed | inferred
+    date_basis: str
+    kind: str
+    language: str
+    reliability: str
+    parts: tuple[Part, ...]
+    text: str
+    short_name: str
+    user_submitted: bool = False  # the page says a user submitted it (data/README.md, sources.yaml)
+
+    def part_at(self, offset: int) -> Part:
+        for part in self.parts:
+            if part.start <= offset < part.end:
+                return part
+        raise KeyError(offset)
+
+    @property
+    def body_text(self) -> str:
+        return "\n".join(self.text[p.start : p.end] for p in self.parts if p.kind == "body")
+
+
+def text_path(data_dir: Path, name: str, sources_path: Path, *, line: int | None, item: str) -> Path:
+    """texts/<name>, only if it is a regular file inside data/texts/ (not a symlink, not a FIFO or directory)."""
+    texts = data_dir / "texts"
+    path = texts / name
+    if Path(name).name != name or name in (".", ".."):
+        raise DataError(sources_path, f"file {name!r} must be a plain file name inside data/texts/", line=line, item=item)
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        raise DataError(sources_path, f"text file texts/{name} not found", line=line, item=item) from None
+    if stat.S_ISLNK(info.st_mode):
+        raise DataError(sources_path, f"text file texts/{name} is a symbolic link; put the text itself in data/texts/",
+                        line=line, item=item)
+    if not stat.S_ISREG(info.st_mode):
+        raise DataError(sources_path, f"text file texts/{name} is not a regular file", line=line, item=item)
+    return path
+
+
+def read_sums(data_dir: Path) -> dict[str, tuple[str, int]]:
+    """texts/SHA256SUMS as {file name: (sha256, line)}, in `sha256sum` format."""
+    path = data_dir / "texts" / "SHA256SUMS"
+    sums: dict[str, tuple[str, int]] = {}
+    for number, line in enumerate(read_text(path).splitlines(), 1):
+        if not line.strip():
+            continue
+        match = re.fullmatch(r"([0-9a-f]{64}) [ *](\S+)", line)
+        if not match:
+            raise DataError(path, "expected `<sha256>  <file name>` (the output of sha256sum)", line=number)
+        digest, name = match.groups()
+        if name in sums:
+            raise DataError(path, f"{name} is listed twice", line=number, item=name)
+        sums[name] = (digest, number)
+    return sums
+
+
+def load_sources(data_dir: Path) -> dict[str, Source]:
+    path = data_dir / "sources.yaml"
+    raw = read_yaml(path)
+    records = schema.check_list(schema.SourceRecord, raw, path, what="sources")
+    lines = [schema.line_of(raw, i) for i in range(len(records))]
+    schema.unique([(r.id, line) for r, line in zip(records, lines)], path, "source id")
+    schema.unique([(r.bibkey, line) for r, line in zip(records, lines)], path, "bibkey")
+    schema.unique([(r.file, line) for r, line in zip(records, lines)], path, "text file")
+    sums = read_sums(data_dir)
+    sources: dict[str, Source] = {}
+    for record, line in zip(records, lines):
+        sid = record.id
+        tpath = text_path(data_dir, record.file, path, line=line, item=sid)
+        raw_text = read_bytes(tpath, what="text file")
+        digest = hashlib.sha256(raw_text).hexdigest()
+        if digest != record.sha256:
+            raise DataError(tpath, f"checksum changed: sha256 is {digest}, sources.yaml records {record.sha256}", item=sid)
+        listed = sums.get(record.file)
+        if listed is None:
+            raise DataError(data_dir / "texts" / "SHA256SUMS", f"no line for {record.file} (source {sid})", item=sid)
+        if listed[0] != record.sha256:
+            raise DataError(data_dir / "texts" / "SHA256SUMS", f"checksum of {record.file} differs from sources.yaml",
+                            line=listed[1], item=sid)
+        text = decode(raw_text, tpath)
+        parts = _load_parts(record, text, path, sid, line)
+        short_name = record.short_name or record.author.split()[-1]
+        fields = record.model_dump(exclude={"id", "parts", "short_name"})
+        sources[sid] = Source(id=sid, parts=parts, text=text, short_name=short_name, **fields)
+    extra = sorted(set(sums) - {r.file for r in records})
+    if extra:
+        raise DataError(data_dir / "texts" / "SHA256SUMS", f"lists {extra[0]}, which no source in sources.yaml names",
+                        line=sums[extra[0]][1], item=extra[0])
+    return dict(sorted(sources.items()))
+
+
+def _load_parts(record: schema.SourceRecord, text: str, path: Path, sid: str, line: int | None) -> tuple[Part, ...]:
+    parts: list[Part] = []
+    for raw in record.parts:
+        if raw.end > len(text):
+            raise DataError(path, f"part [{raw.start}, {raw.end}) outside the text (length {len(text)})", line=line, item=sid)
+        parts.append(Part(raw.kind, raw.start, raw.end, raw.label or raw.kind))
+    parts.sort(key=lambda p: p.start)
+    covered = 0
+    for part in parts:
+        if part.start < covered:
+            raise DataError(path, f"part [{part.start}, {part.end}) overlaps the previous part", line=line, item=sid)
+        gap = text[covered : part.start]
+        if gap.strip():
+            raise DataError(path, f"characters {covered}-{part.start} ({gap.strip()[:40]!r}) belong to no part", line=line, item=sid)
+        covered = part.end
+    if text[covered:].strip():
+        raise DataError(path, f"characters from {covered} ({text[covered:].strip()[:40]!r}) belong to no part", line=line, item=sid)
+    return tuple(parts)

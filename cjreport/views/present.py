@@ -1,0 +1,428 @@
+"""What the chapters display: quotations with their speakers, positions, disagreement tables, the appendix.
+
+Every function returns MyST Markdown built from data/ (see markup.py): chapters call these and add prose.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections import Counter
+
+from cjreport.data.evidence import Evidence, load
+from cjreport.views.markup import Markdown, escape, join, list_table
+from cjreport.data.quotations import Quotation, fold
+from cjreport.views.style import stance_symbol
+from cjreport.wording import number_word
+
+
+def _ev(evidence: Evidence | None) -> Evidence:
+    return evidence or load()
+
+
+def source_name(sid: str, evidence: Evidence | None = None) -> str:
+    """How the book names a source wherever a reader looks: its short name (ids stay link targets and data)."""
+    return _ev(evidence).sources[sid].short_name
+
+
+def cite(sid: str, evidence: Evidence | None = None) -> str:
+    return f"{{cite:t}}`{_ev(evidence).sources[sid].bibkey}`"
+
+
+def appendix_ref(quote: Quotation, text: str = "in context") -> str:
+    """A link to the quoted passage in the appendix. Role text is not Markdown, so it is not escaped: it
+    may only be words or an id (the loader restricts ids to lowercase letters, digits and hyphens)."""
+    if not re.fullmatch(r"[A-Za-z0-9 -]+", text):
+        raise ValueError(f"link text {text!r} must be plain words or an id")
+    return f"{{ref}}`{text} <{quote.label}>`"
+
+
+def speaker_line(quote: Quotation, evidence: Evidence | None = None) -> str:
+    """Who speaks, briefly: the source's short name for its author, or whom the author reports (escaped MyST).
+
+    The full author and affiliation live in the source profile; attribution lines stay short.
+    """
+    source = _ev(evidence).sources[quote.source]
+    if quote.voice == "author":
+        # a group byline ("CIIS fellows") is plural
+        role = "the authors" if source.short_name.split()[-1].endswith("s") and source.short_name.split()[-1].islower() else "the author"
+        return f"{escape(source.short_name)}, {role}"
+    if quote.voice == "reported":
+        return f"{escape(quote.speaker)}, as reported by {escape(source.short_name)}"
+    return f"{escape(quote.speaker)}, a reader comment below {escape(source.short_name)}’s article, not the author’s view"
+
+
+def attribution(quote: Quotation, evidence: Evidence | None = None) -> str:
+    """‘Speaker, as reported by Author (year); in context’ — escaped MyST with the year linking to the
+    bibliography entry and a link to the passage in the appendix."""
+    ev = _ev(evidence)
+    return f"— {speaker_line(quote, ev)} ({{cite:year}}`{ev.sources[quote.source].bibkey}`); {appendix_ref(quote)}"
+
+
+def quote(qid: str, evidence: Evidence | None = None) -> Markdown:
+    """One quotation as a block quote, then its speaker, source and a link to it in the appendix."""
+    ev = _ev(evidence)
+    q = ev.quotations[qid]
+    return Markdown(f"> {escape(q.text)}\n\n{{.cj-attribution}}\n{attribution(q, ev)}\n")
+
+
+def stance_label(stance_id: str, evidence: Evidence | None = None) -> str:
+    return _ev(evidence).codebook.stance(stance_id).label
+
+
+def questions(theme_id: str, evidence: Evidence | None = None) -> Markdown:
+    """The contested questions of a theme as a numbered list."""
+    ev = _ev(evidence)
+    theme = ev.codebook.theme(theme_id)
+    return Markdown("\n".join(f"{i}. **{escape(q.label)}.** {escape(q.proposition)}"
+                              for i, q in enumerate(theme.questions, 1)) + "\n")
+
+
+def positions(question_id: str, evidence: Evidence | None = None) -> Markdown:
+    """One question side by side: a card per source that addresses it (stance, the coder's reason, the quotations),
+    in columns on a wide screen and stacked on a phone; then the sources that do not address it."""
+    ev = _ev(evidence)
+    question = ev.codebook.questions[question_id]
+    cards, silent = [], []
+    for sid in ev.sources:
+        code = ev.coding[(question_id, sid)]
+        if code.stance == "not_addressed":
+            silent.append(source_name(sid, ev))
+            continue
+        title = f"{source_name(sid, ev)}: {stance_symbol(code.stance)} {stance_label(code.stance, ev)}"
+        body = [f"{escape(code.rationale)}"] + [quote(qid, ev).text.strip() for qid in code.quotations]
+        cards.append(f":::{{grid-item-card}} {escape(title)}\n:class-card: cj-position cj-{code.stance}\n\n"
+                     + "\n\n".join(body) + "\n:::")
+    parts = [f"*The proposition:* {escape(question.proposition)}"]
+    if cards:
+        parts.append("::::{grid} 1 1 2 2\n:gutter: 2\n:class-container: cj-side-by-side\n\n" + "\n\n".join(cards) + "\n::::")
+    if silent:
+        parts.append(f"*Not addressed by:* {escape(', '.join(silent))}.")
+    return Markdown("\n\n".join(parts) + "\n")
+
+
+def stance_table(theme_id: str | None = None, evidence: Evidence | None = None) -> Markdown:
+    """Question × source, the stance in words with its symbol: the compact table of a theme (or of every theme).
+    On a phone each row becomes a card with the source names as labels (the cj-cards class)."""
+    ev = _ev(evidence)
+    themes = [ev.codebook.theme(theme_id)] if theme_id else list(ev.codebook.themes)
+    header = ["Question"] + [escape(source_name(sid, ev)) for sid in ev.sources]
+    rows = []
+    for theme in themes:
+        for question in theme.questions:
+            row = [escape(question.label) if theme_id else f"{escape(question.label)} ({escape(theme.short)})"]
+            for sid in ev.sources:
+                code = ev.coding[(question.id, sid)]
+                row.append(f"{escape(stance_symbol(code.stance))} {escape(stance_label(code.stance, ev))}")
+            rows.append(row)
+    n = len(ev.sources)
+    first = 30
+    widths = [first] + [max(1, (100 - first) // n)] * n
+    caption = f"Where the sources stand: {themes[0].title}" if theme_id else "Where the sources stand: every question"
+    name = f"table-{theme_id or 'all'}-stances"
+    return list_table(header, rows, caption=caption, name=name, widths=widths, classes="cj-stances cj-cards")
+
+
+def silences(theme_id: str, evidence: Evidence | None = None) -> Markdown:
+    """Which sources say nothing on which questions of a theme, and where sources that speak split."""
+    ev = _ev(evidence)
+    items = []
+    for question in ev.codebook.theme(theme_id).questions:
+        stances = {sid: ev.coding[(question.id, sid)].stance for sid in ev.sources}
+        silent = [source_name(s, ev) for s, st in stances.items() if st == "not_addressed"]
+        taken = Counter(st for st in stances.values() if st not in ("not_addressed", "reports"))
+        split = "the sources that take a position split" if len(taken) > 1 else (
+            "the sources that take a position agree" if taken else "no source takes a position of its own")
+        text = f"**{escape(question.label)}** — {escape(split)}"
+        if taken:
+            text += " (" + escape(", ".join(f"{stance_label(k, ev).lower()}: {v}" for k, v in sorted(taken.items()))) + ")"
+        text += "; not addressed by " + (escape(", ".join(silent)) if silent else "none") + "."
+        items.append("- " + text)
+    return Markdown("\n".join(items) + "\n")
+
+
+def stance_scale(evidence: Evidence | None = None) -> Markdown:
+    ev = _ev(evidence)
+    rows = [[f"**{stance_symbol(s.id)} {escape(s.label)}**", escape(s.definition), escape(s.rule)] for s in ev.codebook.stances]
+    return list_table(["Stance", "Definition", "Decision rule"], rows, caption="The stance scale",
+                      name="table-stance-scale", widths=[18, 41, 41], classes="cj-cards")
+
+
+def codebook_table(evidence: Evidence | None = None) -> Markdown:
+    ev = _ev(evidence)
+    rows = [[escape(t.short), f"**{escape(q.label)}.** {escape(q.proposition)}", escape(q.note)]
+            for t in ev.codebook.themes for q in t.questions]
+    return list_table(["Theme", "Question", "Coding note"], rows, caption="The codebook: themes and contested questions",
+                      name="table-codebook", widths=[16, 42, 42], classes="cj-cards")
+
+
+def source_profiles(evidence: Evidence | None = None) -> Markdown:
+    """Who wrote what, when, where: the profile table of the sources chapter (cards on a phone)."""
+    ev = _ev(evidence)
+    rows = []
+    for s in ev.sources.values():
+        rows.append([f"**{escape(s.short_name)}** {cite(s.id, ev)}", escape(s.title),
+                     f"{escape(s.author)}; {escape(s.affiliation)}", escape(s.outlet),
+                     f"{escape(s.date)} ({escape(s.date_status)})", escape(s.kind), str(len(s.body_text.split()))])
+    return list_table(["Source", "Title", "Author and affiliation", "Outlet", "Date", "Kind", "Body words"], rows,
+                      caption=f"The {number_word(len(rows))} sources as they present themselves", name="table-source-profiles",
+                      widths=[12, 20, 20, 20, 10, 9, 9], classes="cj-cards cj-profiles")
+
+
+def date_bases(evidence: Evidence | None = None) -> Markdown:
+    """How each source's date was established (printed, or inferred and from what)."""
+    ev = _ev(evidence)
+    return Markdown("\n".join(f"- **{escape(s.short_name)}**, {escape(s.date)} ({escape(s.date_status)}): {escape(s.date_basis)}"
+                              for s in ev.sources.values()) + "\n")
+
+
+def reliability(evidence: Evidence | None = None) -> Markdown:
+    ev = _ev(evidence)
+    return Markdown("\n".join(f"- **{escape(source_name(s.id, ev))}**: {escape(s.reliability)}"
+                              for s in ev.sources.values()) + "\n")
+
+
+def appendix(sid: str, evidence: Evidence | None = None) -> Markdown:
+    """A source in full: body as paragraphs, furniture and comments set apart, every quoted passage marked and labelled."""
+    ev = _ev(evidence)
+    s = ev.sources[sid]
+    quotes = sorted(ev.quotes_for(source=sid), key=lambda q: q.start)
+    blocks: list[str] = [f"(source-{s.id})=", f"## {escape(s.short_name)}: {escape(s.title)}",
+                         f"{escape(s.author)}, {escape(s.outlet)}, {escape(s.date)} ({escape(s.date_status)}). "
+                         f"File `{s.file}`; SHA-256 `{s.sha256[:16]}…`. {cite(sid, ev)}"]
+    segments = [seg for seg in (ev.segments or []) if seg.source == sid]
+    for part in s.parts:
+        paragraphs = _paragraphs(s.text, part.start, part.end, quotes, segments)
+        if part.kind == "body":
+            blocks.extend(paragraphs)
+        else:
+            title = ("Reader comments (not the author’s view)" if part.kind == "comments"
+                     else f"Page furniture: {part.label}")
+            blocks.append(f":::{{admonition}} {escape(title)}\n:class: cj-{part.kind}\n\n" + "\n\n".join(paragraphs) + "\n:::")
+    return Markdown("\n\n".join(blocks) + "\n")
+
+
+def _paragraphs(text: str, start: int, end: int, quotes: list[Quotation], segments: list | None = None) -> list[str]:
+    """Split [start, end) at line breaks; wrap quoted spans; put each quotation's label, and the label of the
+    segment the paragraph is (data/segments.yaml), before its paragraph, so both can be linked to."""
+    out = []
+    pos = start
+    for line in text[start:end].split("\n"):
+        line_start, line_end = pos, pos + len(line)
+        pos = line_end + 1
+        if not line.strip():
+            continue
+        labels, pieces, cursor = [], [], line_start
+        labels += [f"({seg.id})=" for seg in segments or [] if line_start <= seg.start < line_end]
+        for q in quotes:
+            if q.end <= line_start or q.start >= line_end:
+                continue
+            if q.start >= line_start:
+                labels.append(f"({q.label})=")
+            s, e = max(q.start, line_start, cursor), min(q.end, line_end)
+            if s >= e:
+                continue
+            pieces.append(escape_keep(text[cursor:s]))
+            pieces.append(f"[{escape_keep(text[s:e])}]{{.cj-quoted}}[{q.id}]{{.cj-marker}}")
+            cursor = e
+        pieces.append(escape_keep(text[cursor:line_end]))
+        out.append("\n".join(labels + ["".join(pieces).strip()]))
+    return out
+
+
+def escape_keep(text: str) -> str:
+    """Escape, keeping one leading/trailing space so spans join with the words around them."""
+    core = escape(text)
+    if not core:
+        return " " if text and text.isspace() else ""
+    lead = " " if text[:1].isspace() else ""
+    trail = " " if text[-1:].isspace() else ""
+    return lead + core + trail
+
+
+def quotation_rows(evidence: Evidence | None = None) -> list[dict[str, str]]:
+    """One row per quotation with source, speaker, theme, the questions it supports and their stances."""
+    ev = _ev(evidence)
+    rows = []
+    for q in ev.quotations.values():
+        rows.append({
+            "id": q.id, "source": source_name(q.source, ev), "speaker": q.speaker, "voice": q.voice,
+            "theme": ev.codebook.theme(q.theme).short, "supports": "; ".join(f"{ev.codebook.questions[c.question].label}: {stance_label(c.stance, ev)}"
+                                  for c in ev.citing.get(q.id, ())) or "—",
+            "text": fold(q.text).strip(),
+        })
+    return rows
+
+
+class QuotationIndex:
+    """The searchable quotation index: DataTables (vendored, offline) in HTML, a long table in the PDF."""
+
+    def __init__(self, evidence: Evidence | None = None):
+        self.evidence = _ev(evidence)
+        self.rows = quotation_rows(self.evidence)
+
+    def html(self) -> str:
+        cols = [("id", "Id"), ("source", "Source"), ("speaker", "Speaker"), ("theme", "Theme"),
+                ("supports", "Question: stance"), ("text", "Quotation")]
+        head = "".join(f'<th scope="col">{label}</th>' for _, label in cols)
+        body = []
+        for row in self.rows:
+            cells = []
+            for key, _ in cols:
+                value = html.escape(row[key])
+                if key == "id":
+                    value = f'<a href="appendix.html#{html.escape(row["id"])}">{value}</a>'
+                cells.append(f'<td data-label="{html.escape(dict(cols)[key])}">{value}</td>')
+            body.append("<tr>" + "".join(cells) + "</tr>")
+        widths = (11, 9, 12, 12, 16, 40)  # the quotation gets the room
+        colgroup = "<colgroup>" + "".join(f'<col style="width:{w}%">' for w in widths) + "</colgroup>"
+        return (f'<table class="cj-datatable cj-cards display" style="width:100%" aria-label="Quotation index: {len(self.rows)} quotations">'
+                f"{colgroup}<caption>All {len(self.rows)} quotations; type in the search box to filter, click a header to sort."
+                f"</caption><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>")
+
+    def markdown(self) -> Markdown:
+        # The PDF's form: a theme by its short name (the codebook title up to its colon), and an Id column
+        # wide enough for the longest word of an id.
+        rows = [[f"{{ref}}`{r['id']} <{r['id']}>`", escape(r["source"]), escape(r["speaker"]),
+                 escape(r["theme"].split(": ", 1)[0]), escape(r["supports"]), f"“{escape(r['text'])}”"] for r in self.rows]
+        return list_table(["Id", "Source", "Speaker", "Theme", "Question: stance", "Quotation"], rows,
+                          caption="Every quotation in the book", name="table-quotation-index",
+                          widths=[17, 9, 12, 11, 17, 34])
+
+    def book_markdown(self) -> Markdown:
+        """One MyST form for both builders: the HTML book shows the DataTables table, the PDF the long table."""
+        # one row a line: docutils refuses a line over 10,000 characters
+        table = self.html().replace("</tr>", "</tr>\n")
+        return Markdown(f"`````{{only}} html\n````{{raw}} html\n{table}\n````\n`````\n\n"
+                        f"`````{{only}} latex\n{self.markdown().text}`````\n")
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, str]:
+        return {**self.book_markdown()._repr_mimebundle_(), "text/plain": f"{len(self.rows)} quotations"}
+
+
+def keyword_in_context(term: str, evidence: Evidence | None = None, width: int = 45) -> Markdown:
+    """Every occurrence of a term in the article bodies, with the words either side (a concordance)."""
+    from cjreport.analysis.vocab import keyword_in_context as kwic
+
+    ev = _ev(evidence)
+    texts = {sid: s.body_text for sid, s in ev.sources.items()}
+    rows = [[escape(source_name(c.source, ev)), escape(c.left), f"**{escape(c.match)}**", escape(c.right)]
+            for c in kwic(texts, term, width)]
+    if not rows:
+        return Markdown(f"No source uses the word {escape(term)}.\n")
+    return list_table(["Source", "Before", "Term", "After"], rows, caption=f"The word {term} in context",
+                      name=f"table-kwic-{re.sub(r'[^a-z0-9]+', '-', term.lower())}", widths=[14, 33, 20, 33])
+
+
+def other_passages(theme_id: str, evidence: Evidence | None = None) -> Markdown:
+    """Everything else the sources say on a theme: quotations filed under it that no coded cell cites, then
+    every paragraph coded to the theme that no quotation on the page comes from, as a one-line summary.
+    With the side-by-side cards above, every segment assigned to the theme is thus quoted or summarised."""
+    ev = _ev(evidence)
+    cited = {qid for q in ev.codebook.theme(theme_id).questions for sid in ev.sources
+             for qid in ev.coding[(q.id, sid)].quotations}
+    rest = sorted((q for q in ev.quotes_for(theme=theme_id) if q.id not in cited), key=lambda q: (q.source, q.start))
+    shown = [ev.quotations[qid] for qid in cited] + rest
+    unquoted = [seg for seg in (ev.segments or []) if theme_id in seg.themes
+                and not any(q.source == seg.source and q.start < seg.end and q.end > seg.start for q in shown)]
+    parts = [quote(q.id, ev) for q in rest]
+    if unquoted:
+        lines = "\n".join(f"- **{escape(source_name(seg.source, ev))}**: {escape(seg.summary)} "
+                          f"({{ref}}`{_role_text(_paragraph_label(seg))} <{seg.id}>`)" for seg in unquoted)
+        parts.append(Markdown("Paragraphs on this theme that no quotation above comes from, summarised in the "
+                              "book’s words (each links to the paragraph in the appendix):\n\n" + lines))
+    if not parts:
+        return Markdown("Every passage filed under this theme is cited above.\n")
+    return join(parts)
+
+
+def _paragraph_label(segment) -> str:
+    number = segment.id.rsplit("-", 1)[-1].lstrip("0") or "0"
+    return f"paragraph {number}"
+
+
+def segment_coverage(evidence: Evidence | None = None) -> Markdown:
+    """Every body paragraph accounted for: per source, its paragraphs, how many are analysed, the share of its
+    body words they hold, and why the others are not analysed (data/segments.yaml)."""
+    ev = _ev(evidence)
+    rows = []
+    for sid, source in ev.sources.items():
+        segments = [seg for seg in ev.segments or [] if seg.source == sid]
+        words = {seg.id: len(source.text[seg.start:seg.end].split()) for seg in segments}
+        analysed = [seg for seg in segments if seg.themes]
+        share = 100 * sum(words[seg.id] for seg in analysed) / (sum(words.values()) or 1)
+        reasons = Counter(seg.not_analysed for seg in segments if not seg.themes)
+        why = "; ".join(f"{n} × {reason}" for reason, n in sorted(reasons.items())) or "—"
+        rows.append([escape(source_name(sid, ev)), str(len(segments)), str(len(analysed)), f"{share:.1f}", escape(why)])
+    return list_table(["Source", "Body paragraphs", "Analysed", "Share of body words analysed (%)", "Not analysed, and why"],
+                      rows, caption="Every paragraph of every article body, accounted for", name="table-segment-coverage",
+                      widths=[14, 14, 12, 18, 42], classes="cj-cards")
+
+
+def arguments(evidence: Evidence | None = None) -> Markdown:
+    """Each source's argument in brief: its central claim, its main points and its recommendations, each in
+    the book's words with a verbatim quotation (data/arguments.yaml)."""
+    ev = _ev(evidence)
+    if not ev.arguments:
+        return Markdown("*No argument summaries in data/arguments.yaml.*\n")
+    blocks = []
+    for sid in ev.sources:
+        arg = ev.arguments[sid]
+        blocks.append(f"### {escape(source_name(sid, ev))}")
+        blocks.append(f"**Central claim.** {escape(arg.claim.summary)}")
+        blocks.append(quote(arg.claim.quotation, ev).text.strip())
+        for i, point in enumerate(arg.points, 1):
+            blocks.append(f"**Point {i}.** {escape(point.summary)}")
+            blocks.append(quote(point.quotation, ev).text.strip())
+        if arg.recommendations:
+            for i, rec in enumerate(arg.recommendations, 1):
+                blocks.append(f"**Recommendation {i}.** {escape(rec.summary)}")
+                blocks.append(quote(rec.quotation, ev).text.strip())
+        else:
+            blocks.append(f"*Recommendations:* {escape(arg.recommendations_note or 'none stated in the text.')}")
+    return Markdown("\n\n".join(blocks) + "\n")
+
+
+def event_readings(evidence: Evidence | None = None) -> Markdown:
+    """Every event that two or more sources describe, with each source's reading side by side: its quotations
+    with their speakers, and the stance of any coded cell that cites them."""
+    ev = _ev(evidence)
+    stances = {qid: [f"{ev.codebook.questions[c.question].label}: {stance_symbol(c.stance)} {stance_label(c.stance, ev)}"
+                     for c in codes] for qid, codes in ev.citing.items()}
+    blocks = []
+    for event in ev.events:
+        if len(event.sources) < 2:
+            continue
+        cards = []
+        for sid in event.sources:
+            qids = [q for q in event.quotations if ev.quotations[q].source == sid]
+            body = [quote(q, ev).text.strip() for q in qids] or ["*No quotation on this event.*"]
+            coded = sorted({s for q in qids for s in stances.get(q, [])})
+            if coded:
+                body.append("*Coded:* " + escape("; ".join(coded)))
+            cards.append(f":::{{grid-item-card}} {escape(source_name(sid, ev))}\n\n" + "\n\n".join(body) + "\n:::")
+        blocks.append(f"**{escape(event.date)}: {escape(event.event)}**")
+        blocks.append("::::{grid} 1 1 2 2\n:gutter: 2\n:class-container: cj-side-by-side\n\n" + "\n\n".join(cards) + "\n::::")
+    if not blocks:
+        return Markdown("No event in data/events.csv is described by more than one source.\n")
+    return Markdown("\n\n".join(blocks) + "\n")
+
+
+def source_list(evidence: Evidence | None = None) -> Markdown:
+    """One line per source: who, what, where, when (the profile table in the sources chapter has the rest)."""
+    ev = _ev(evidence)
+    return Markdown("\n".join(
+        f"- **{escape(source_name(s.id, ev))}**: {escape(s.title)}. {escape(s.author)}; {escape(s.outlet)}; "
+        f"{escape(s.date)} ({escape(s.date_status)}). {cite(s.id, ev)}" for s in ev.sources.values()) + "\n")
+
+
+def appendix_contents(evidence: Evidence | None = None) -> Markdown:
+    """Links to each source's place on the appendix page (its headings are inside an output, off the page menu)."""
+    ev = _ev(evidence)
+    return Markdown("\n".join(f"- {{ref}}`{_role_text(s.short_name)} <source-{s.id}>`: {escape(s.title)}"
+                              for s in ev.sources.values()) + "\n")
+
+
+def _role_text(text: str) -> str:
+    """Link text inside a role is not Markdown: keep only characters that need no escaping there."""
+    return re.sub(r"[^A-Za-z0-9 ,.’-]", "", text).strip() or "source"

@@ -1,0 +1,239 @@
+"""The book's own interpretive paragraphs ("readings"): loaded from data/readings.yaml, checked, and rendered.
+
+A reading interprets the *sources* — which standard concepts of the field their arguments instantiate, how
+two texts read one event — and is always labelled as the book’s interpretation. So that no reading floats
+free of the evidence or of the literature it names, each record must:
+
+- rest on at least one quotation (`rests_on`), every id existing in data/quotations.yaml and each one
+  marked where the paragraph leans on it, as `[[quotation-id]]`; the marker becomes a short reference
+  (speaker and first words) linking to the passage in the appendix, where it is shown in full in context;
+- name its concepts only through `{cite:t}` / `{cite:p}` roles whose keys are exactly its `concepts`, each
+  an entry of book/references.bib (the works the book cites that are not corpus sources);
+- put in curly quotation marks only words found verbatim in one of the quotations it rests on.
+
+Any failure is one DataError line: `data/readings.yaml:<line> [<id>]: <what is wrong>`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Optional
+
+from pydantic import Field
+
+from cjreport.data import schema
+from cjreport.data.readers import read_yaml
+from cjreport.data.errors import DataError
+from cjreport.data.evidence import Evidence, load
+from cjreport.views.markup import Markdown, escape
+from cjreport.data.quotations import Quotation, fold
+
+READING_ID = r"^r-[a-z0-9][a-z0-9-]*$"
+# Besides the codebook's themes, a reading may belong to these groups (each shown in the synthesis chapter).
+GROUPS = {
+    "cross-theme": "Reading: why the sources part ways — the book’s interpretation",
+    "same-event": None,  # each same-event reading is its own block, titled by its `title`
+}
+THEME_TITLE = "Reading: why they differ — the book’s interpretation"
+MARKER = re.compile(r"\[\[([^\[\]]*)\]\]")
+CITE = re.compile(r"\{cite:(?:t|p|ts|ps)\}`([^`]*)`")
+QUOTED = [re.compile(r"“([^“”]*)”"), re.compile(r'"([^"]*)"')]  # as the HTML audit finds them
+FIRST_WORDS = 6
+
+
+class ReadingRecord(schema.Record):
+    id: Annotated[str, Field(pattern=READING_ID)]
+    theme: schema.Slug  # a theme id of the codebook, or one of GROUPS
+    title: Optional[schema.NonBlank] = None  # required for same-event readings: what the event is
+    text: schema.NonBlank  # one paragraph of MyST
+    rests_on: Annotated[list[schema.QuoteId], Field(min_length=1)]
+    concepts: list[Annotated[str, Field(pattern=schema.BIBKEY)]] = []
+
+
+@dataclass(frozen=True)
+class Reading:
+    id: str
+    theme: str
+    title: str | None
+    text: str
+    rests_on: tuple[str, ...]
+    concepts: tuple[str, ...]
+
+
+def bib_keys(path: Path) -> set[str]:
+    """The keys of a BibTeX file, read with pybtex (the parser Sphinx's bibliography uses)."""
+    from pybtex.database import parse_file
+
+    try:
+        return set(parse_file(str(path), "bibtex").entries)
+    except FileNotFoundError:
+        raise DataError(path, "bibliography file not found") from None
+    except Exception as exc:  # pybtex raises many types for bad BibTeX
+        raise DataError(path, f"not valid BibTeX ({' '.join(str(exc).split())})") from None
+
+
+def default_bibfile(evidence: Evidence) -> Path:
+    """book/references.bib beside the data directory; for a data directory elsewhere (a scratch copy, a test's
+    CJREPORT_DATA), the book's own, in this checkout."""
+    beside = evidence.data_dir.parent / "book" / "references.bib"
+    return beside if beside.exists() else Path(__file__).resolve().parent.parent / "book" / "references.bib"
+
+
+def load_readings(evidence: Evidence | None = None, bibfile: Path | None = None) -> list[Reading] | None:
+    """data/readings.yaml, checked against the quotations, the codebook and the bibliography; None without the file."""
+    ev = evidence or load()
+    path = ev.data_dir / "readings.yaml"
+    if not path.exists() and not path.is_symlink():
+        return None
+    bibfile = bibfile or default_bibfile(ev)
+    try:
+        return _load(path, bibfile, ev)
+    except DataError as exc:
+        raise exc.relative_to(ev.data_dir.parent) from None
+
+
+def _load(path: Path, bibfile: Path, ev: Evidence) -> list[Reading]:
+    raw = read_yaml(path)
+    records = schema.check_list(ReadingRecord, raw, path, what="readings")
+    lines = [schema.line_of(raw, i) for i in range(len(records))]
+    schema.unique([(r.id, line) for r, line in zip(records, lines)], path, "reading id")
+    themes = {t.id for t in ev.codebook.themes}
+    keys = bib_keys(bibfile) if any(r.concepts or CITE.search(r.text) for r in records) else set()
+    readings = []
+    for record, line in zip(records, lines):
+        def fail(message: str) -> DataError:
+            return DataError(path, message, line=line, item=record.id)
+
+        if record.theme not in themes and record.theme not in GROUPS:
+            raise fail(f"theme {record.theme!r} is neither a theme of codebook.yaml nor one of {', '.join(GROUPS)}")
+        if record.theme == "same-event" and not record.title:
+            raise fail("a same-event reading needs a title naming the event")
+        seen: set[str] = set()
+        for qid in record.rests_on:
+            if qid in seen:
+                raise fail(f"rests_on names {qid!r} twice")
+            seen.add(qid)
+            if qid not in ev.quotations:
+                raise fail(f"rests_on: unknown quotation id {qid!r}")
+        marked = [m for m in MARKER.findall(record.text) if not m.startswith("date:")]
+        for mark in MARKER.findall(record.text):
+            if mark.startswith("date:") and mark[5:] not in ev.sources:
+                raise fail(f"[[{mark}]] names no source (write [[date:<source id>]])")
+        for qid in marked:
+            if qid not in seen:
+                raise fail(f"the text marks [[{qid}]], which is not in rests_on")
+        unmarked = [q for q in record.rests_on if q not in marked]
+        if unmarked:
+            raise fail(f"rests_on {unmarked[0]!r} is not marked in the text (write [[{unmarked[0]}]] where the "
+                       "paragraph leans on it)")
+        cited = [key.strip() for group in CITE.findall(record.text) for key in group.split(",")]
+        for key in cited:
+            if key not in record.concepts:
+                raise fail(f"the text cites {key!r}, which is not in concepts")
+        for key in record.concepts:
+            if key not in cited:
+                raise fail(f"concept {key!r} is not cited in the text (use {{cite:t}}`{key}` or {{cite:p}}`{key}`)")
+            if key not in keys:
+                raise fail(f"concept {key!r} is not an entry of {bibfile.name}: cite only works found and added there")
+        quoted_in = " ".join(fold(ev.quotations[q].text) for q in record.rests_on)
+        bare = MARKER.sub("", record.text)
+        for phrase in (p for pattern in QUOTED for p in pattern.findall(bare)):
+            if fold(phrase).strip() not in quoted_in:
+                raise fail(f"“{phrase[:60]}” is in quotation marks but is not verbatim in any quotation it rests on")
+        readings.append(Reading(record.id, record.theme, record.title, record.text.strip(), tuple(record.rests_on),
+                                tuple(record.concepts)))
+    return readings
+
+
+def _role_safe(text: str) -> str:
+    """Link text inside a {ref} role is literal up to the target: it may hold no backtick and no angle bracket."""
+    return re.sub(r"[`<>]", "", text)
+
+
+def _speaker(quote: Quotation, ev: Evidence) -> str:
+    source = ev.sources[quote.source].short_name
+    if quote.voice == "author":
+        return source
+    if quote.voice == "reported":
+        return f"{quote.speaker}, as reported by {source}"
+    return f"a reader comment below {source}’s article"
+
+
+def first_words(text: str, n: int = FIRST_WORDS) -> tuple[str, bool]:
+    """The quotation's opening words, verbatim (so quoting them stays true to the source), and whether it goes on.
+
+    Stops before a word that opens or closes a quotation of its own, so the short reference never nests quotes."""
+    words = fold(text).strip().split(" ")
+    kept = []
+    for word in words[:n]:
+        if re.search(r"[“”\"`<>]|^‘", word):
+            break
+        kept.append(word)
+    if not kept:
+        kept = words[:1]
+    shown = " ".join(kept).rstrip(",;:")
+    return shown, len(kept) < len(words) or shown != " ".join(kept)
+
+
+def quote_ref(qid: str, evidence: Evidence | None = None) -> str:
+    """A short inline reference to a quotation: speaker and first words, linking to the passage shown in full in
+    the appendix. MyST; the words are the source's own, so the built book's audit of quoted passages accepts them."""
+    ev = evidence or load()
+    quote = ev.quotations[qid]
+    words, more = first_words(quote.text)
+    text = f"{_speaker(quote, ev)}: “{words}”{'…' if more else ''}"
+    return f"{{ref}}`{_role_safe(text)} <{quote.label}>`"
+
+
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December"]
+
+
+def source_date(sid: str, evidence: Evidence | None = None) -> str:
+    """A source's date in words, from data/sources.yaml, marked when it is inferred: '30 September 2022',
+    'August 2024 (date inferred)'. Readings name dates through [[date:<id>]] so the date has one home."""
+    source = (evidence or load()).sources[sid]
+    parts = source.date.split("-")
+    words = [str(int(parts[2]))] if len(parts) > 2 else []
+    words += [MONTHS[int(parts[1]) - 1]] if len(parts) > 1 else []
+    text = " ".join(words + [parts[0]])
+    return text + (" (date inferred)" if source.date_status == "inferred" else "")
+
+
+def paragraph(reading: Reading, evidence: Evidence | None = None) -> str:
+    """The reading's MyST with each [[id]] marker replaced by its short reference, in parentheses, and each
+    [[date:<source id>]] by that source's date."""
+    ev = evidence or load()
+
+    def mark(match: re.Match) -> str:
+        key = match.group(1)
+        if key.startswith("date:"):
+            return escape(source_date(key[5:], ev))
+        return f"({quote_ref(key, ev)})"
+
+    return MARKER.sub(mark, reading.text)
+
+
+def for_theme(theme: str, evidence: Evidence | None = None) -> list[Reading]:
+    return [r for r in load_readings(evidence) or [] if r.theme == theme]
+
+
+def _block(title: str, body: list[str]) -> str:
+    return (f":::{{admonition}} {escape(title)}\n:class: cj-reading\n\n" + "\n\n".join(body) + "\n:::")
+
+
+def show(theme: str, evidence: Evidence | None = None) -> Markdown:
+    """The readings of a theme (or a group) as labelled blocks: one block per theme or for the cross-theme
+    readings, one per same-event reading. Nothing to show is an error: a chapter that calls this expects readings."""
+    ev = evidence or load()
+    found = for_theme(theme, ev)
+    if not found:
+        raise DataError(ev.data_dir / "readings.yaml", f"no reading for {theme!r}, which a chapter shows",
+                        item=theme).relative_to(ev.data_dir.parent)
+    if theme == "same-event":
+        blocks = [_block(f"Reading: {r.title} — the book’s interpretation", [paragraph(r, ev)]) for r in found]
+    else:
+        blocks = [_block(GROUPS.get(theme) or THEME_TITLE, [paragraph(r, ev) for r in found])]
+    return Markdown("\n\n".join(blocks) + "\n")

@@ -1,0 +1,82 @@
+"""The corpus as a sample: what it is made of and whose voices it holds, computed from data/ for the sources chapter.
+
+Nothing here characterises a source beyond what its page states (sources.yaml records that, field by field);
+the chapter's prose says what kind of sample the five texts are and what that does to the findings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cjreport.data.corpus import Source
+from cjreport.data.evidence import Evidence, load
+from cjreport.analysis.findings import lone_dissents
+from cjreport.views.markup import Markdown, escape, list_table
+from cjreport.wording import number_word
+
+
+def body_words(source: Source) -> int:
+    """Words of the article body (page furniture and reader comments left out), split on white space."""
+    return len(source.body_text.split())
+
+
+def composition(evidence: Evidence | None = None) -> Markdown:
+    """One row per source: the author's affiliation and the outlet as the page states them, kind, date
+    (inferred dates marked), length of the body in words, and whether the page says a user submitted it."""
+    ev = evidence or load()
+    rows = []
+    for s in ev.sources.values():
+        date = escape(s.date) + (" (inferred)" if s.date_status == "inferred" else "")
+        rows.append([f"**{escape(s.short_name)}**", escape(s.affiliation), escape(s.outlet), f"{escape(s.kind)}, {date}",
+                     str(body_words(s)), "yes, per the page" if s.user_submitted else "no"])
+    return list_table(["Source", "Author’s affiliation (as stated)", "Outlet (as stated)", "Kind, date", "Words",
+                       "User-submitted"], rows,
+                      caption=f"Composition of the corpus: the {number_word(len(rows))} texts",
+                      name="table-corpus-composition", widths=[12, 24, 30, 14, 8, 12], classes="cj-cards")
+
+
+def reported_voices(evidence: Evidence | None = None) -> Markdown:
+    """Every voice besides the authors' that the book quotes, by the source that reports it: the corpus holds
+    governments, ministers and statements only as the authors relay them."""
+    ev = evidence or load()
+    lines = []
+    for s in ev.sources.values():
+        speakers = sorted({q.speaker for q in ev.quotes_for(source=s.id) if q.voice == "reported"}, key=str.casefold)
+        if speakers:
+            lines.append(f"- **{escape(s.short_name)}**: {escape('; '.join(speakers))}.")
+        else:
+            lines.append(f"- **{escape(s.short_name)}**: no reported speaker among the quotations.")
+    return Markdown("\n".join(lines) + "\n")
+
+
+@dataclass(frozen=True)
+class Alone:
+    """Positions one source holds alone against two or more (findings.lone_dissents), counted by source."""
+
+    total: int
+    by_source: dict[str, int]
+    most: str  # short name of the source holding most of them
+    most_count: int
+
+
+def alone(evidence: Evidence | None = None) -> Alone:
+    ev = evidence or load()
+    lone = lone_dissents(ev)
+    counts = {sid: 0 for sid in ev.sources}
+    for finding in lone:
+        counts[finding.addressed[0]] += 1
+    top = max(counts, key=lambda sid: counts[sid]) if lone else next(iter(ev.sources))
+    return Alone(len(lone), counts, ev.sources[top].short_name, counts[top])
+
+
+def alone_list(evidence: Evidence | None = None) -> Markdown:
+    """The positions one source holds alone, one line each: the source, its stance, the proposition, the chapter."""
+    ev = evidence or load()
+    lines = []
+    for finding in lone_dissents(ev):
+        (stance, (sid,)), = finding.stances.items()
+        question = ev.codebook.questions[finding.question]
+        chapter = ev.codebook.theme(question.theme).chapter
+        lines.append(f"- *{escape(question.proposition)}* — **{escape(ev.sources[sid].short_name)}**: "
+                     f"{escape(ev.codebook.stance(stance).label.lower())} ({{doc}}`{chapter}`)")
+    return Markdown("\n".join(lines) + "\n" if lines else "*No source holds a position alone.*\n")

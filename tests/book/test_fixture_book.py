@@ -1,0 +1,120 @@
+"""A book built with a sixth, hostile source (tests/fixturebook.py), in HTML and PDF.
+
+Hostile text renders as text in both outputs; the new source appears in every table, chart and index
+with no code change; after a change in data/ the next build shows it (never stale).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+
+from cjreport.audit import broken_links, external_resources, unverified_quotations
+from cjreport.data.quotations import fold
+
+from tests import fixturebook as fx
+
+ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.slow
+
+
+def _build(data: Path, out: Path, pdf: bool) -> subprocess.CompletedProcess:
+    env = {**os.environ, "CJREPORT_DATA": str(data)}
+    cmd = [sys.executable, "-m", "cjreport.build", "--root", str(ROOT), "--out", str(out)] + (["--pdf"] if pdf else [])
+    result = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=1800)
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
+    return result
+
+
+@pytest.fixture(scope="module")
+def fixture_book(tmp_path_factory):
+    base = tmp_path_factory.mktemp("fixture")
+    data = fx.make(base / "data")
+    out = base / "_build"
+    _build(data, out, pdf=True)
+    yield data, out
+
+
+def _page(out: Path, name: str) -> BeautifulSoup:
+    return BeautifulSoup((out / "html" / "book" / f"{name}.html").read_text(encoding="utf-8"), "html.parser")
+
+
+def test_hostile_html_is_text(fixture_book):
+    data, out = fixture_book
+    for name in ("appendix", "quotation-index", "sources"):
+        soup = _page(out, name)
+        article = soup.find("article")
+        text = article.get_text("")
+        assert not article.find("img", onerror=True) and not article.find("iframe")
+        for script in article.find_all("script"):
+            assert "alert(" not in (script.string or "") or script.get("type") == "application/json"
+        if name == "appendix":
+            for piece in ('<script>alert("boom")</script>', '<img src=x onerror="alert(1)">', "{ref}`intro`",
+                          "{{ secret }}", ":::{note}", "```{danger}```", "**not bold**", "50% & more", "#1 _priority_",
+                          r"\textbf{bold}", "$x$", "\\\\ backslash", "\u202ereversed\u202c", "e\u0301", "\ufb01ne", "中文",
+                          '<iframe src="https://evil.example/"></iframe>', "segment399 end of the long line"):
+                assert piece in text, piece
+    assert "<script>alert('reliability')</script>" in _page(out, "sources").find("article").get_text("")
+
+
+def test_hostile_book_is_still_whole(fixture_book):
+    data, out = fixture_book
+    texts = [p.read_text(encoding="utf-8") for p in sorted((data / "texts").glob("*.txt"))]
+    assert unverified_quotations(out / "html", texts) == []
+    assert broken_links(out / "html") == []
+    assert external_resources(out / "html") == []
+
+
+def test_sixth_source_everywhere(fixture_book):
+    data, out = fixture_book
+    name = "Fixture"  # readers see the short name; the id stays a link target
+    profiles = _page(out, "sources").find("table", id="table-source-profiles").get_text(" ")
+    assert "Mallory Fixture" in profiles and "six sources" in profiles
+    assert name in _page(out, "synthesis").find("table", class_="cj-stances").get_text(" ")
+    assert f"q{fx.SID}-script" in _page(out, "quotation-index").find("table", class_="cj-datatable").get_text(" ")
+    assert _page(out, "appendix").find(id=f"source-{fx.SID}") is not None
+    for chapter in ("synthesis", "framing", "sources"):
+        for spec in _page(out, chapter).select("script.cj-chart-spec"):
+            assert name in json.dumps(json.loads(spec.string), ensure_ascii=False), chapter
+
+
+def test_hostile_pdf_is_text(fixture_book):
+    data, out = fixture_book
+    pdf = out / "china-japan-security.pdf"
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    squashed = re.sub(r"[\s\u00ad-]+", "", text)
+    for piece in ('<script>alert("boom")</script>', "{{secret}}", "50%&more", r"\textbf{bold}", "$x$", "{braces},~tilde,^caret",
+                  "中文", "αβγ", "segment399endofthelongline"):
+        assert re.sub(r"[\s-]+", "", piece) in squashed, piece
+    log = (out / "work" / "_build" / "latex" / "china-japan-security.log").read_text(encoding="utf-8", errors="replace")
+    assert "Missing character" not in log
+
+
+def test_data_change_shows_on_next_build(fixture_book):
+    data, out = fixture_book
+    quotes = yaml.safe_load((data / "quotations.yaml").read_text(encoding="utf-8"))
+    target = next(q for q in quotes if q["id"] == f"q{fx.SID}-markup")
+    target["speaker"] = "Mallory Renamed"
+    (data / "quotations.yaml").write_text(yaml.safe_dump(quotes, allow_unicode=True, sort_keys=False, width=1000), encoding="utf-8")
+    _build(data, out, pdf=False)
+    text = fold(_page(out, "quotation-index").get_text(" "))
+    assert "Mallory Renamed" in text
+
+
+def test_titles_count_the_sources(fixture_book):
+    """The count in _config.yml's title comes from the data: six sources in the HTML and on the PDF's title page."""
+    data, out = fixture_book
+    assert "six sources" in _page(out, "intro").find("title").get_text()
+    pdf = out / "china-japan-security.pdf"
+    first = subprocess.run(["pdftotext", "-l", "1", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "six sources" in " ".join(first.split())
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert "six sources" in info

@@ -1,0 +1,126 @@
+"""The built HTML: every quoted passage verbatim, links whole, nothing from outside, the PDF linked everywhere."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bs4 import BeautifulSoup
+
+from cjreport.audit import broken_links, external_resources, pages, unverified_quotations
+from cjreport.data.quotations import fold
+from cjreport.sphinx_ext import PDF_NAME
+
+
+def _texts(evidence):
+    return [s.text for s in evidence.sources.values()]
+
+
+def test_no_unverified_quotation_in_the_book(html_dir, evidence):
+    assert unverified_quotations(html_dir, _texts(evidence)) == []
+
+
+def test_scanner_catches_a_paraphrase(tmp_path: Path, evidence):
+    page = tmp_path / "page.html"
+    page.write_text("<article><p>Roy writes that “Japan is now well past the critical juncture of relations” here.</p>"
+                    "<blockquote><p>China and Japan are neighbors and also the world’s biggest economies</p></blockquote>"
+                    "<p>A real one: “the China-Japan relationship is at a critical juncture”.</p></article>")
+    found = unverified_quotations(tmp_path, _texts(evidence))
+    assert [f.text[:20] for f in found] == ["China and Japan are ", "Japan is now well pa"]
+
+
+def test_every_quotation_is_shown_with_its_text(html_dir, evidence):
+    shown = fold(" ".join(BeautifulSoup(p.read_text(encoding="utf-8"), "html.parser").get_text(" ")
+                          for p in pages(html_dir) if p.parent.name == "book"))
+    for q in evidence.quotations.values():
+        assert fold(q.text).strip() in shown, q.id
+
+
+def test_theme_chapters_quote_all_five_sources(html_dir, evidence):
+    quoted = set()
+    for theme in evidence.codebook.themes:
+        soup = BeautifulSoup((html_dir / "book" / f"{theme.chapter}.html").read_text(encoding="utf-8"), "html.parser")
+        text = fold(" ".join(b.get_text(" ") for b in soup.find_all("blockquote")))
+        quoted |= {q.source for q in evidence.quotations.values() if fold(q.text).strip() in text}
+    assert quoted == set(evidence.sources)
+
+
+def test_straight_quotes_survive(html_dir, evidence):
+    """Sphinx's smart quotes are off: source 002's straight quotes reach the page unchanged."""
+    straight = [q for q in evidence.quotes_for(source="002") if '"' in q.text]
+    assert straight, "expected a quotation from 002 with straight quotes"
+    page = (html_dir / "book" / f"{evidence.codebook.theme(straight[0].theme).chapter}.html").read_text(encoding="utf-8")
+    text = fold(BeautifulSoup(page, "html.parser").get_text(" "))
+    assert fold(straight[0].text).strip() in text
+
+
+def test_no_broken_internal_link_or_anchor(html_dir):
+    assert broken_links(html_dir) == []
+
+
+def test_broken_link_checker_catches_missing_anchor(tmp_path: Path):
+    (tmp_path / "a.html").write_text('<a href="b.html#nowhere">x</a><a href="b.html#here">y</a><a href="c.html">z</a>')
+    (tmp_path / "b.html").write_text('<p id="here">b</p>')
+    assert [f.text for f in broken_links(tmp_path)] == ["missing anchor b.html#nowhere", "missing file c.html"]
+
+
+def test_every_quotation_link_reaches_the_appendix(html_dir, evidence):
+    soup = BeautifulSoup((html_dir / "book" / "appendix.html").read_text(encoding="utf-8"), "html.parser")
+    ids = {tag["id"] for tag in soup.find_all(id=True)}
+    assert {q.id for q in evidence.quotations.values()} <= ids
+
+
+def test_nothing_loaded_from_outside(html_dir):
+    assert external_resources(html_dir) == []
+
+
+def test_every_page_links_the_pdf(html_dir):
+    for path in pages(html_dir):
+        if path.name == "index.html" and path.parent == html_dir:
+            continue  # the redirect to the first chapter
+        soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        link = soup.select_one(".cj-pdf-link a")
+        assert link is not None and link.get_text() == "Download PDF", path
+        assert (path.parent / link["href"]).resolve() == (html_dir / "_static" / PDF_NAME).resolve(), path
+    assert (html_dir / "_static" / PDF_NAME).stat().st_size > 50_000
+
+
+def test_explorer_is_replaced_by_a_note(html_dir):
+    page = (html_dir / "book" / "methods.html").read_text(encoding="utf-8")
+    assert "widget-view" not in page and "jupyter-widgets" not in page  # no dead control
+    soup = BeautifulSoup(page, "html.parser")
+    note = soup.select_one(".cj-kernel-note")
+    assert note is not None and "running Python kernel" in note.get_text(" ")
+    assert note.find("a", href="quotation-index.html")
+
+
+def test_every_quotation_is_attributed_to_its_speaker(html_dir, evidence):
+    """Each block quote is followed by its speaker; a reported statement names who reports it."""
+    seen = set()
+    for theme in evidence.codebook.themes:
+        soup = BeautifulSoup((html_dir / "book" / f"{theme.chapter}.html").read_text(encoding="utf-8"), "html.parser")
+        for block in soup.find_all("blockquote"):
+            text = fold(block.get_text(" ")).strip()
+            quote = next((q for q in evidence.quotations.values() if fold(q.text).strip() == text), None)
+            assert quote is not None, text[:80]
+            attribution = fold(block.find_next_sibling("p", class_="cj-attribution").get_text(" "))
+            # Attribution lines are short: the source's short name stands for its author (full names and
+            # affiliations are in the source profile); reported words name who said them and who reports them.
+            short = evidence.sources[quote.source].short_name
+            if quote.voice == "reported":
+                assert f"{quote.speaker}, as reported by {short}" in attribution, (quote.id, attribution)
+            elif quote.voice == "author":
+                assert f"{short}, the author" in attribution, (quote.id, attribution)  # or "the authors"
+            else:
+                assert quote.speaker in attribution and "not the author’s view" in attribution, (quote.id, attribution)
+            seen.add(quote.id)
+    assert seen == set(evidence.quotations), set(evidence.quotations) - seen
+
+
+def test_appendix_sets_furniture_and_comments_apart(html_dir, evidence):
+    soup = BeautifulSoup((html_dir / "book" / "appendix.html").read_text(encoding="utf-8"), "html.parser")
+    comments = soup.select(".cj-comments")
+    assert len(comments) == sum(p.kind == "comments" for s in evidence.sources.values() for p in s.parts)
+    assert "imperialist" in comments[0].get_text(" ") and "not the author" in comments[0].get_text(" ")
+    furniture = " ".join(box.get_text(" ") for box in soup.select(".cj-furniture"))
+    for phrase in ("You might also like", "Subscribe to our Newsletter", "More on this topic"):
+        assert phrase in furniture, phrase

@@ -1,0 +1,128 @@
+"""Intercoder agreement: the library against a hand-worked alpha, the book's figures against the CSV files."""
+
+from __future__ import annotations
+
+import csv
+import math
+
+import krippendorff
+import numpy as np
+import pytest
+
+from cjreport import DataError, load
+from cjreport.analysis import agreement as ag
+
+# Hand-worked nominal example, two coders, ten units (values a, b, c):
+#   coder 1: a a b b c c a b c a
+#   coder 2: a a b b c c b b c c
+# 20 pairable values; frequencies n_a = 6, n_b = 7, n_c = 7.
+# Observed disagreement: units 7 (a,b) and 10 (a,c) give 4 off-diagonal ordered pairs of 20: D_o = 4/20 = 0.2.
+# Expected disagreement: D_e = (n² − Σ n_c²) / (n(n − 1)) = (400 − 134) / 380 = 0.7.
+# alpha = 1 − D_o / D_e = 1 − 0.2 / 0.7 = 5/7.
+CODER_1 = list("aabbccabca")
+CODER_2 = list("aabbccbbcc")
+HAND_ALPHA = 5 / 7
+
+
+def test_library_matches_the_hand_worked_example():
+    numeric = {"a": 0, "b": 1, "c": 2}
+    data = [[numeric[v] for v in CODER_1], [numeric[v] for v in CODER_2]]
+    assert krippendorff.alpha(reliability_data=data, level_of_measurement="nominal") == pytest.approx(HAND_ALPHA)
+    # the module's own path (value counts per unit) gives the same figure
+    counts = ag._counts(list(zip(CODER_1, CODER_2)), ("a", "b", "c"))
+    assert ag._alpha(counts, "nominal") == pytest.approx(HAND_ALPHA)
+
+
+def test_library_matches_krippendorffs_published_example():
+    # Krippendorff (2011), "Computing Krippendorff's alpha-reliability", the example with missing values
+    # (three observers, 15 units; here as in the library's documentation): nominal alpha 0.691, interval 0.811.
+    nan = np.nan
+    data = [[nan, nan, nan, nan, nan, 3, 4, 1, 2, 1, 1, 3, 3, nan, 3],
+            [1, nan, 2, 1, 3, 3, 4, 3, nan, nan, nan, nan, nan, nan, nan],
+            [nan, nan, 2, 1, 3, 4, 4, nan, 2, 1, 1, 3, 3, nan, 4]]
+    assert round(krippendorff.alpha(reliability_data=data, level_of_measurement="nominal"), 3) == 0.691
+    assert round(krippendorff.alpha(reliability_data=data, level_of_measurement="interval"), 3) == 0.811
+
+
+def _read(path):
+    with open(path, encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def _from_csv(evidence):
+    """Recompute both codings straight from the CSV files, without the module."""
+    data = evidence.data_dir
+    final = {(r["question"], r["source"]): r["stance"] for r in _read(data / "coding.csv")}
+    second = {(r["question"], r["source"]): r["stance"] for r in _read(data / "coding-second.csv")}
+    first = dict(final)
+    for r in _read(data / "adjudication.csv"):
+        first[(r["question"], r["source"])] = r["first"]
+    cells = [c for c in second if c in first]
+    return first, second, cells
+
+
+def test_real_figures_equal_a_recomputation_from_the_csv_files(evidence):
+    first, second, cells = _from_csv(evidence)
+    scale = [s.id for s in evidence.codebook.stances]
+    data = [[scale.index(first[c]) for c in cells], [scale.index(second[c]) for c in cells]]
+    nominal = krippendorff.alpha(reliability_data=data, level_of_measurement="nominal", value_domain=range(len(scale)))
+    got = ag.alpha(evidence)
+    assert got.units == len(cells) == 90
+    assert got.agreed == sum(first[c] == second[c] for c in cells)
+    assert got.value == pytest.approx(nominal)
+
+    order = ["opposes", "qualified", "supports"]
+    both = [c for c in cells if first[c] in order and second[c] in order]
+    data = [[order.index(first[c]) for c in both], [order.index(second[c]) for c in both]]
+    ordinal = krippendorff.alpha(reliability_data=data, level_of_measurement="ordinal", value_domain=range(3))
+    got = ag.alpha(evidence, level="ordinal")
+    assert got.units == len(both)
+    assert got.value == pytest.approx(ordinal)
+
+    for theme in evidence.codebook.themes:
+        ids = {q.id for q in theme.questions}
+        sub = [c for c in cells if c[0] in ids]
+        data = [[scale.index(first[c]) for c in sub], [scale.index(second[c]) for c in sub]]
+        expected = krippendorff.alpha(reliability_data=data, level_of_measurement="nominal", value_domain=range(len(scale)))
+        assert ag.alpha(evidence, theme.id).value == pytest.approx(expected), theme.id
+
+
+def test_every_disagreement_is_adjudicated_and_the_book_codes_are_final(evidence):
+    first, second, cells = _from_csv(evidence)
+    disagreements = {c for c in cells if first[c] != second[c]}
+    rows = ag.decisions(evidence)
+    assert {(a.question, a.source) for a in rows} == disagreements
+    for a in rows:
+        assert evidence.coding[(a.question, a.source)].stance == a.final
+
+
+def test_bootstrap_interval_is_deterministic_and_brackets_the_estimate(evidence):
+    ag._estimate.cache_clear()
+    one = ag.alpha(evidence)
+    ag._estimate.cache_clear()
+    two = ag.alpha(evidence)
+    assert one == two
+    assert one.low < one.value < one.high
+    assert not math.isnan(one.low)
+
+
+def test_an_unadjudicated_disagreement_is_refused(data_copy):
+    rows = _read(data_copy / "adjudication.csv")
+    with open(data_copy / "adjudication.csv", "w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        # drop a row whose final code is the first coder's: coding.csv then disagrees with the second coding
+        writer.writerows([r for r in rows if r["final"] != r["first"]])
+    with pytest.raises(DataError, match="has no adjudication|no row for .* differ"):
+        ag.decisions(load(data_copy))
+
+
+def test_an_adjudication_that_coding_csv_does_not_carry_is_refused(data_copy):
+    rows = _read(data_copy / "adjudication.csv")
+    rows[0]["final"] = rows[0]["first"] if rows[0]["final"] != rows[0]["first"] else rows[0]["second"]
+    with open(data_copy / "adjudication.csv", "w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    with pytest.raises(DataError, match="but coding.csv has"):
+        ag.decisions(load(data_copy))

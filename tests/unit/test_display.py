@@ -1,0 +1,133 @@
+"""Every display object has two renderings from one call: MyST for the book, HTML for JupyterLab.
+
+The HTML form must show no MyST source (JupyterLab would print it as text); the book's form must be the
+object's MyST unchanged; under the book's build (CJREPORT_TARGET=book) the HTML form is not even made.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+import re
+
+import pytest
+from bs4 import BeautifulSoup
+
+from cjreport.views import charts, present
+from cjreport.views.markup import Markdown
+
+RAW_MYST = re.compile(r"\{(cite|ref|glue|eval|term|numref|doc|list-table|only|raw|admonition)[}:]|```|:::|\{\.cj-|\]\{\.")
+
+
+def _objects(ev) -> list[tuple[str, object]]:
+    """Every function of present.py that returns a display object, called with the first theme, question,
+    quotation and source of the data (found by parameter name, so a new function is covered too)."""
+    theme = ev.codebook.themes[0]
+    args = {"theme_id": theme.id, "question_id": theme.questions[0].id, "qid": next(iter(ev.quotations)),
+            "sid": next(iter(ev.sources)), "term": "alliance"}
+    found = []
+    for name, fn in inspect.getmembers(present, inspect.isfunction):
+        if fn.__module__ != present.__name__ or name.startswith("_"):
+            continue
+        params = inspect.signature(fn).parameters
+        if "evidence" not in params:
+            continue
+        required = [p for p in params.values() if p.default is inspect.Parameter.empty and p.name != "evidence"]
+        if any(p.name not in args for p in required):
+            continue
+        result = fn(*[args[p.name] for p in required], evidence=ev)
+        if isinstance(result, Markdown):
+            found.append((name, result))
+    found.append(("QuotationIndex", present.QuotationIndex(ev)))
+    # the readings and the corpus tables (modules of their own) render through the same Markdown object
+    from cjreport.views import readings, sample
+
+    found += [("readings.show", readings.show(theme.id, ev)), ("readings.show same-event", readings.show("same-event", ev)),
+              ("sample.composition", sample.composition(ev)), ("sample.reported_voices", sample.reported_voices(ev)),
+              ("sample.alone_list", sample.alone_list(ev))]
+    return found
+
+
+@pytest.fixture(scope="module")
+def objects(evidence):
+    return _objects(evidence)
+
+
+def test_every_display_object_is_covered(objects):
+    names = {n for n, _ in objects}
+    assert {"quote", "positions", "stance_table", "appendix", "QuotationIndex"} <= names, names
+    assert len(objects) >= 10
+
+
+def test_html_form_shows_no_myst(objects, monkeypatch):
+    monkeypatch.delenv("CJREPORT_TARGET", raising=False)
+    for name, obj in objects:
+        bundle = obj._repr_mimebundle_()
+        html = bundle["text/html"]
+        shown = BeautifulSoup(html, "html.parser").get_text(" ")
+        raw = RAW_MYST.search(shown)
+        assert not raw, f"{name}: MyST source in its HTML form: {shown[max(0, raw.start() - 60):raw.end() + 60]!r}"
+        # escape() puts a backslash before punctuation; rendered, none is left
+        assert not re.search(r"\\[^\w\s]", shown), f"{name}: a MyST escape shows in its HTML form"
+        assert "system-message" not in html and "Unknown interpreted text role" not in shown, name
+        markdown = bundle["text/markdown"]
+        if "{cite:t}" in markdown:
+            assert 'href="../_build/html/book/bibliography.html"' in html, name
+        if "{ref}" in markdown:
+            assert 'href="../_build/html/book/appendix.html#' in html, name
+
+
+def test_book_form_is_the_myst_unchanged(objects, monkeypatch):
+    monkeypatch.setenv("CJREPORT_TARGET", "book")
+    for name, obj in objects:
+        bundle = obj._repr_mimebundle_()
+        assert "text/html" not in bundle, f"{name}: the book's build makes an HTML form it never shows"
+        expected = obj.book_markdown().text if name == "QuotationIndex" else obj.text
+        assert bundle["text/markdown"] == expected, name
+
+
+def test_citation_and_crossreference_read_as_text_with_links(evidence, monkeypatch):
+    monkeypatch.delenv("CJREPORT_TARGET", raising=False)
+    q = next(q for q in evidence.quotations.values() if q.voice == "author")
+    source = evidence.sources[q.source]
+    soup = BeautifulSoup(present.quote(q.id, evidence).html(), "html.parser")
+    attribution = soup.find(class_="cj-attribution")
+    assert attribution is not None
+    text = " ".join(attribution.get_text(" ").split())
+    # author–year as text, whichever form the package cites in: "Roy (2024)", "(Roy, 2024)" or the short
+    # attribution "Roy, the author (2024)"
+    assert re.search(rf"{re.escape(source.short_name)}(, the authors?)?\W+{source.date[:4]}\b", text), text
+    links = {a.get_text(): a["href"] for a in attribution.find_all("a")}
+    assert links[source.date[:4]] == "../_build/html/book/bibliography.html"
+    assert any(href == f"../_build/html/book/appendix.html#{q.label}" for href in links.values()), links
+    assert soup.find("blockquote").get_text(" ").split() == " ".join(q.text.split()).split()
+
+
+def test_quotation_index_book_form_keeps_the_datatable_for_html_and_the_long_table_for_latex(evidence):
+    md = present.QuotationIndex(evidence).book_markdown().text
+    html_part, latex_part = md.split("{only} latex")
+    assert "{only} html" in html_part and 'class="cj-datatable' in html_part and "{raw} html" in html_part
+    assert "{list-table}" in latex_part and "{ref}" in latex_part
+    assert max(len(line) for line in md.splitlines()) < 10000  # docutils refuses longer lines
+
+
+def test_chart_in_jupyter_is_the_offline_altair_widget(monkeypatch):
+    import altair as alt
+
+    monkeypatch.delenv("CJREPORT_TARGET", raising=False)
+    figure = charts.timeline()
+    data, _meta = figure._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in data
+    assert alt.JupyterChart._is_offline
+    # a widget's box is as wide as its content: a chart sized to its container would collapse
+    assert '"container"' not in json.dumps(figure.jupyter_chart().to_dict())
+    # the widget's JavaScript is vl-convert's bundle: nothing is imported from a CDN
+    assert not re.search(r"""(import|from)\s*\(?\s*["']https?://""", alt.JupyterChart._esm)
+
+
+def test_chart_in_the_book_is_html_and_pdf(monkeypatch):
+    monkeypatch.setenv("CJREPORT_TARGET", "book")
+    bundle = charts.timeline()._repr_mimebundle_()
+    # PDF (vector) is the LaTeX builder's form of the chart: see tests/test_pdf.py
+    assert {"text/html", "application/pdf"} <= set(bundle)
+    assert "application/vnd.jupyter.widget-view+json" not in bundle

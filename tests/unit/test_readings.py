@@ -1,0 +1,157 @@
+"""The book's readings (data/readings.yaml): each rests on quotations that exist, names only concepts found in
+the bibliography, is shown labelled as the book's interpretation, and a broken record stops with one line."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+from pybtex.database import parse_file
+
+from cjreport import DataError, load
+from cjreport.views import readings
+
+ROOT = Path(__file__).resolve().parents[2]
+BIB = ROOT / "book" / "references.bib"
+CITE = re.compile(r"\{cite:(?:t|p|ts|ps)\}`([^`]*)`")
+
+
+def _records() -> list[dict]:
+    return yaml.safe_load((ROOT / "data" / "readings.yaml").read_text(encoding="utf-8"))
+
+
+def test_every_reading_rests_on_existing_quotations(evidence):
+    records = _records()
+    assert records
+    for record in records:
+        assert record["rests_on"], f"{record['id']} rests on no quotation"
+        for qid in record["rests_on"]:
+            assert qid in evidence.quotations, f"{record['id']}: {qid} is not a quotation"
+            assert f"[[{qid}]]" in record["text"], f"{record['id']}: {qid} is not marked where the text uses it"
+
+
+def test_every_cited_concept_is_a_bibliography_entry():
+    """Read with pybtex, the parser Sphinx's bibliography uses, independently of the loader."""
+    entries = parse_file(str(BIB), "bibtex").entries
+    for record in _records():
+        cited = {key.strip() for group in CITE.findall(record["text"]) for key in group.split(",")}
+        assert cited == set(record.get("concepts") or []), record["id"]
+        for key in cited:
+            assert key in entries, f"{record['id']} cites {key}, which is not in references.bib"
+            assert entries[key].fields.get("title") and entries[key].fields.get("year"), key
+
+
+def test_every_theme_and_the_synthesis_have_readings(evidence):
+    loaded = readings.load_readings(evidence)
+    groups = {r.theme for r in loaded}
+    for theme in evidence.codebook.themes:
+        assert theme.id in groups, f"no reading for theme {theme.id}"
+    assert {"cross-theme", "same-event"} <= groups
+
+
+def test_short_reference_is_verbatim_and_links_to_the_passage(evidence):
+    for reading in readings.load_readings(evidence):
+        shown = readings.paragraph(reading, evidence)
+        assert "[[" not in shown
+        for qid in reading.rests_on:
+            quote = evidence.quotations[qid]
+            match = re.search(r"\{ref\}`[^`]*“([^”]*)”[^`]*<" + re.escape(quote.label) + ">`", shown)
+            assert match, f"{reading.id}: no short reference to {qid}"
+            assert " ".join(quote.text.split()).startswith(match.group(1)), (qid, match.group(1))
+
+
+def test_reading_blocks_are_labelled_as_the_books_interpretation(evidence):
+    for theme in [t.id for t in evidence.codebook.themes] + ["cross-theme", "same-event"]:
+        text = readings.show(theme, evidence).text
+        blocks = re.findall(r":::\{admonition\} (.*)\n:class: cj-reading", text)
+        assert blocks and all("the book’s interpretation" in title for title in blocks), theme
+
+
+def test_source_dates_come_from_sources_yaml(evidence):
+    for sid, source in evidence.sources.items():
+        shown = readings.source_date(sid, evidence)
+        assert source.date[:4] in shown
+        assert ("inferred" in shown) == (source.date_status == "inferred")
+
+
+# --- a broken record gives one line naming file, line and id ----------------------------------------------
+
+@pytest.fixture()
+def broken(data_copy):
+    def apply(change) -> str:
+        path = data_copy / "readings.yaml"
+        records = yaml.safe_load(path.read_text(encoding="utf-8"))
+        change(records)
+        path.write_text(yaml.safe_dump(records, allow_unicode=True, sort_keys=False, width=1000), encoding="utf-8")
+        with pytest.raises(DataError) as info:
+            readings.load_readings(load(data_copy), BIB)
+        message = str(info.value)
+        assert "\n" not in message and message.startswith("data/readings.yaml:")
+        return message
+    return apply
+
+
+def test_unknown_quotation_is_one_line(broken):
+    def change(records):
+        records[0]["rests_on"].append("q999-nowhere")
+        records[0]["text"] += " [[q999-nowhere]]"
+    message = broken(change)
+    assert "q999-nowhere" in message and f"[{_records()[0]['id']}]" in message and "unknown quotation" in message
+
+
+def test_reading_without_quotation_is_refused(broken):
+    def change(records):
+        records[1]["rests_on"] = []
+    message = broken(change)
+    assert f"[{_records()[1]['id']}]" in message and "rests_on" in message
+
+
+def test_unmarked_quotation_is_refused(broken):
+    def change(records):
+        records[0]["text"] = records[0]["text"].replace(f"[[{records[0]['rests_on'][0]}]]", "")
+    assert "not marked" in broken(change)
+
+
+def test_concept_missing_from_bibliography_is_refused(broken):
+    def change(records):
+        records[0]["concepts"].append("nobody1999")
+        records[0]["text"] += " {cite:p}`nobody1999`"
+    message = broken(change)
+    assert "nobody1999" in message and "references.bib" in message
+
+
+def test_cited_key_not_in_concepts_is_refused(broken):
+    def change(records):
+        records[0]["text"] += " {cite:p}`jervis1978`"
+        records[0]["concepts"] = [c for c in records[0]["concepts"] if c != "jervis1978"]
+    assert "not in concepts" in broken(change)
+
+
+def test_words_in_quotation_marks_must_be_verbatim(broken):
+    def change(records):
+        records[0]["text"] += " The text calls this “a wholly invented phrase”."
+    assert "not verbatim" in broken(change)
+
+
+def test_unknown_theme_is_refused(broken):
+    def change(records):
+        records[0]["theme"] = "weather"
+    assert "'weather'" in broken(change)
+
+
+def test_line_number_points_at_the_record(data_copy):
+    """Edited by text, not re-dumped, so the line in the message is the record's line in the file."""
+    path = data_copy / "readings.yaml"
+    text = path.read_text(encoding="utf-8")
+    target = _records()[2]["id"]
+    text = text.replace(f"- id: {target}\n", f"- id: {target}\n  colour: red\n", 1)
+    path.write_text(text, encoding="utf-8")
+    line = text.splitlines().index("  colour: red") + 1
+    with pytest.raises(DataError) as info:
+        readings.load_readings(load(data_copy), BIB)
+    assert str(info.value).startswith(f"data/readings.yaml:{line} [{target}]:"), str(info.value)
+
+
+# --- the built book: what a reader sees ---------------------------------------------------------------------
