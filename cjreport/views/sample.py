@@ -32,7 +32,7 @@ def composition(evidence: Evidence | None = None) -> Markdown:
     return list_table(["Source", "Author’s affiliation (as stated)", "Outlet (as stated)", "Kind, date", "Words",
                        "User-submitted"], rows,
                       caption=f"Composition of the corpus: the {number_word(len(rows))} texts",
-                      name="table-corpus-composition", widths=[12, 24, 30, 14, 8, 12], classes="cj-cards")
+                      name="table-corpus-composition", widths=[13, 22, 26, 15, 10, 14], classes="cj-cards")
 
 
 def reported_voices(evidence: Evidence | None = None) -> Markdown:
