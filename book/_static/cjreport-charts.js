@@ -1,32 +1,96 @@
 /* Draws every chart on the page with the vendored Vega, Vega-Lite and vega-embed. They are classic scripts,
    not ES modules, so a book opened from disk (file://) draws its charts exactly as a served one does.
-   A chart box carries its wide layout and, for phones, a narrow one; the layout that fits the box is drawn,
-   and redrawn when the box crosses NARROW (its width follows the column: width "container"). */
+
+   Width: a chart box carries its wide layout and, for phones, a narrow one. The box's own width decides
+   (a ResizeObserver on the box, not the window): below NARROW the narrow layout is drawn, and a chart that
+   stays in its layout is resized to the box's width (view.width, autosize fit-x), never left at an old
+   width. The specs say width "container"; it is replaced here by the measured width, because Vega's own
+   "container" width follows window resizes only and measured a box its previous drawing had widened.
+   Colour mode: charts are drawn with the page's light or dark theme and redrawn when the reader switches.
+   Tooltips: shown on hover, on a tap, and on keyboard focus of a mark; kept inside the viewport. */
 (function () {
   "use strict";
   var NARROW = 560; // px; cjreport.charts.NARROW_PX
+  var MARGIN = 8; // px kept between a tooltip and the viewport's edge
 
   function specs(box) {
-    var narrow = box.querySelector("script.cj-chart-spec-narrow");
-    return {
-      wide: JSON.parse(box.querySelector("script.cj-chart-spec").textContent),
-      narrow: narrow ? JSON.parse(narrow.textContent) : null
-    };
+    if (!box.cjSpecs) {
+      var narrow = box.querySelector("script.cj-chart-spec-narrow");
+      var dark = box.querySelector("script.cj-chart-config-dark");
+      box.cjSpecs = {
+        wide: JSON.parse(box.querySelector("script.cj-chart-spec").textContent),
+        narrow: narrow ? JSON.parse(narrow.textContent) : null,
+        dark: dark ? JSON.parse(dark.textContent) : {}
+      };
+    }
+    return box.cjSpecs;
   }
 
-  function draw(box) {
+  function darkMode() {
+    return document.documentElement.dataset.theme === "dark";
+  }
+
+  // A copy of the spec with every width "container" set to the box's width in px.
+  function sized(spec, width) {
+    var copy = JSON.parse(JSON.stringify(spec));
+    (function visit(node) {
+      if (!node || typeof node !== "object") return;
+      if (node.width === "container") node.width = width;
+      ["layer", "hconcat", "vconcat", "concat"].forEach(function (key) {
+        if (Array.isArray(node[key])) node[key].forEach(visit);
+      });
+      if (node.spec) visit(node.spec);
+    })(copy);
+    return copy;
+  }
+
+  // config ← config merged with over, object by object (the dark theme's colours over the screen config)
+  function merge(config, over) {
+    Object.keys(over).forEach(function (key) {
+      var value = over[key];
+      if (value && typeof value === "object" && !Array.isArray(value) && config[key] && typeof config[key] === "object")
+        merge(config[key], value);
+      else config[key] = value;
+    });
+    return config;
+  }
+
+  function boxWidth(box) {
+    return Math.floor(box.getBoundingClientRect().width);
+  }
+
+  function fit(box) {
+    var width = boxWidth(box);
+    if (!width) return; // hidden (a closed details, print): drawn when it gets a width
     var s = specs(box);
-    var layout = s.narrow && box.clientWidth < NARROW ? "narrow" : "wide";
-    if (box.dataset.layout === layout) return;
-    box.dataset.layout = layout;
+    var layout = s.narrow && width < NARROW ? "narrow" : "wide";
+    var mode = darkMode() ? "dark" : "light";
+    if (box.dataset.layout !== layout || box.dataset.mode !== mode) return embed(box, layout, mode, width);
+    if (!box.cjView || box.cjWidth === width) return; // drawing, or already at this width
+    box.cjWidth = width;
     box.dataset.drawn = "pending";
+    box.cjView.width(width).runAsync().then(function () { box.dataset.drawn = "true"; });
+  }
+
+  function embed(box, layout, mode, width) {
+    var s = specs(box);
+    var spec = sized(layout === "narrow" ? s.narrow : s.wide, width);
+    if (mode === "dark") spec.config = merge(spec.config || {}, s.dark);
+    var ticket = (box.cjTicket || 0) + 1;
+    box.cjTicket = ticket;
+    box.dataset.layout = layout;
+    box.dataset.mode = mode;
+    box.dataset.drawn = "pending";
+    box.cjWidth = width;
     if (box.cjView) { box.cjView.finalize(); box.cjView = null; }
     var target = box.querySelector(".cj-chart-canvas");
-    vegaEmbed(target, layout === "narrow" ? s.narrow : s.wide, {renderer: "svg", actions: false})
+    vegaEmbed(target, spec, {renderer: "svg", actions: false})
       .then(function (result) {
+        if (box.cjTicket !== ticket) { result.finalize(); return; } // a later drawing replaced this one
         box.cjView = result.view;
-        showTooltipOnTap(result.view);
+        tooltips(box, result.view);
         box.dataset.drawn = "true";
+        fit(box); // the box may have changed width while this layout was being drawn
       })
       .catch(function (err) {
         box.dataset.drawn = "error";
@@ -34,20 +98,102 @@
       });
   }
 
-  // Vega shows tooltips on pointer movement, which a tap on a touch screen does not make: a tap (a click)
-  // on a mark shows the same tooltip. (Keyboard and screen-reader users have the table under each chart.)
-  function showTooltipOnTap(view) {
+  // --- Tooltips --------------------------------------------------------------------------------------------
+  // vega-tooltip places its box beside the pointer and flips it to the other side at the right edge, but a
+  // box wider than the room on either side then starts left of the screen (up to 175 px on a phone). After
+  // it has placed the box, move it back inside the viewport.
+  function clampTooltip() {
+    var el = document.getElementById("vg-tooltip-element");
+    if (!el || !el.classList.contains("visible")) return;
+    var r = el.getBoundingClientRect();
+    var w = window.innerWidth, h = window.innerHeight;
+    var dx = 0, dy = 0;
+    if (r.right > w - MARGIN) dx = w - MARGIN - r.right;
+    if (r.left + dx < MARGIN) dx = MARGIN - r.left;
+    if (r.bottom > h - MARGIN) dy = h - MARGIN - r.bottom;
+    if (r.top + dy < MARGIN) dy = MARGIN - r.top;
+    if (dx) el.style.left = (parseFloat(el.style.left) || 0) + dx + "px";
+    if (dy) el.style.top = (parseFloat(el.style.top) || 0) + dy + "px";
+  }
+
+  function hideTooltip(view) {
+    var show = view.tooltip();
+    if (show) show.call(view, view._handler, null, null, null);
+  }
+
+  function tooltips(box, view) {
+    var show = view.tooltip();
+    if (!show) return;
+    view.tooltip(function (handler, event, item, value) {
+      show.call(this, handler, event, item, value);
+      clampTooltip();
+    });
+    // A tap on a touch screen makes no pointer movement: a tap (a click) on a mark shows its tooltip, and a
+    // tap anywhere else on the page closes it.
     view.addEventListener("click", function (event, item) {
-      var show = view.tooltip();
-      if (show && item && item.tooltip != null) show.call(view, view._handler, event, item, item.tooltip);
+      if (item && item.tooltip != null) { view.tooltip().call(view, view._handler, event, item, item.tooltip); box.cjTapped = true; }
+      else hideTooltip(view);
+    });
+    if (!box.cjOutside) {
+      box.cjOutside = true;
+      document.addEventListener("pointerdown", function (event) {
+        if (box.cjView && box.cjTapped && !box.contains(event.target)) { hideTooltip(box.cjView); box.cjTapped = false; }
+      });
+    }
+    focusable(box, view);
+  }
+
+  // Keyboard: the marks that carry a tooltip are one tab stop per chart (roving tabindex); arrow keys move
+  // between them, focus shows the mark's tooltip, Escape or leaving the chart hides it.
+  function focusable(box, view) {
+    var marks = [].filter.call(box.querySelectorAll("svg .mark-rect path, svg .mark-symbol path, svg .mark-rect rect, svg .mark-text text, svg .mark-bar path, svg path, svg rect, svg text"),
+      function (el) { var item = el.__data__; return item && item.mark && item.tooltip != null && !el.closest(".role-axis, .role-legend, .role-title"); });
+    // one focusable element per datum (a cell's square and its symbol show the same tooltip)
+    var seen = new Set();
+    marks = marks.filter(function (el) {
+      var key = JSON.stringify(el.__data__.tooltip);
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+    marks.forEach(function (el, i) {
+      el.setAttribute("tabindex", i === 0 ? "0" : "-1");
+      el.addEventListener("focus", function () {
+        var r = el.getBoundingClientRect();
+        var event = {clientX: r.left + r.width / 2, clientY: r.top + r.height / 2, pageX: r.left + r.width / 2 + window.scrollX,
+                     pageY: r.top + r.height / 2 + window.scrollY, type: "focus", target: el};
+        view.tooltip().call(view, view._handler, event, el.__data__, el.__data__.tooltip);
+      });
+      el.addEventListener("blur", function () { hideTooltip(view); });
+      el.addEventListener("keydown", function (event) {
+        var step = {ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1}[event.key];
+        if (event.key === "Escape") { hideTooltip(view); return; }
+        if (!step) return;
+        event.preventDefault();
+        var next = marks[Math.max(0, Math.min(marks.length - 1, i + step))];
+        el.setAttribute("tabindex", "-1");
+        next.setAttribute("tabindex", "0");
+        next.focus();
+      });
     });
   }
 
   function drawAll() {
-    document.querySelectorAll(".cj-chart").forEach(function (box) {
-      draw(box);
-      if (window.ResizeObserver) new ResizeObserver(function () { draw(box); }).observe(box);
-    });
+    var boxes = document.querySelectorAll(".cj-chart");
+    var pending = null;
+    // One redraw pass per frame, however many resize notifications arrive during a drag.
+    function schedule() {
+      if (pending) return;
+      pending = requestAnimationFrame(function () { pending = null; boxes.forEach(fit); });
+    }
+    boxes.forEach(fit);
+    if (window.ResizeObserver) {
+      var observer = new ResizeObserver(schedule);
+      boxes.forEach(function (box) { observer.observe(box); });
+    }
+    window.addEventListener("resize", schedule);
+    // the theme's light/dark switch sets data-theme on <html>
+    new MutationObserver(schedule).observe(document.documentElement, {attributes: true, attributeFilter: ["data-theme"]});
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", drawAll);
