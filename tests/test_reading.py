@@ -43,6 +43,8 @@ CHART_FIT = """(narrowPx) => {
     const svg = box.querySelector('svg');
     if (box.dataset.drawn !== 'true' || !svg) { problems.push(`${box.id}: not drawn (${box.dataset.drawn})`); continue; }
     const s = svg.getBoundingClientRect();
+    const marks = [...svg.querySelectorAll('g[class^="mark-"] > *')].filter(el => el.__data__ && el.__data__.mark).length;
+    if (!marks) problems.push(`${box.id}: an empty drawing (no mark in its SVG)`);
     if (s.right > col.right + 1 || s.left < col.left - 1)
       problems.push(`${box.id}: drawn ${Math.round(s.width)} px wide in a ${Math.round(col.width)} px column`);
     if (Math.abs(s.width - b.width) > 2)
@@ -100,3 +102,111 @@ def test_narrow_px_matches_the_package():
     from cjreport.charts import NARROW_PX as package
 
     assert package == NARROW_PX
+
+
+# --- Tooltips ------------------------------------------------------------------------------------------------
+# The marks of a chart that carry a tooltip (Vega binds each SVG element to its scene item as __data__),
+# as [left, right] page positions: the leftmost and the rightmost are the ones a tap must not push off screen.
+TIPPED = """(id) => [...document.querySelectorAll(`#${id} svg g[class^="mark-"] > *`)]
+  .filter(el => el.__data__ && el.__data__.mark && el.__data__.tooltip != null)"""
+MARKS = f"""(id) => ({TIPPED})(id)
+  .map((el, i) => {{ const r = el.getBoundingClientRect(); return [i, r.left + scrollX, r.right + scrollX, r.width]; }})
+  .filter(m => m[3] > 0)"""
+
+TOOLTIP_BOX = """() => { const el = document.getElementById('vg-tooltip-element');
+  if (!el || !el.classList.contains('visible')) return null;
+  const r = el.getBoundingClientRect();
+  return {left: r.left, right: r.right, top: r.top, bottom: r.bottom, vw: innerWidth, vh: innerHeight, text: el.innerText}; }"""
+
+
+def _mark(page, chart_id: str, index: int):
+    return page.evaluate_handle(f"([id, i]) => ({TIPPED})(id)[i]", [chart_id, index])
+
+
+def _outside(box) -> bool:
+    return box["left"] < 0 or box["top"] < 0 or box["right"] > box["vw"] or box["bottom"] > box["vh"]
+
+
+def tap_extremes(page, chart_id: str) -> list[str]:
+    """Tap the leftmost and the rightmost mark of a chart; return a line for each tooltip not inside the viewport."""
+    marks = page.evaluate(MARKS, chart_id)
+    if not marks:
+        return [f"{chart_id}: no mark with a tooltip"]
+    problems = []
+    for index in {min(marks, key=lambda m: m[1])[0], max(marks, key=lambda m: m[2])[0]}:
+        element = _mark(page, chart_id, index).as_element()
+        element.evaluate("el => el.scrollIntoView({block: 'center', inline: 'nearest'})")
+        r = element.evaluate("el => { const r = el.getBoundingClientRect(); return [r.left + r.width / 2, r.top + r.height / 2]; }")
+        page.touchscreen.tap(r[0], r[1])
+        page.wait_for_timeout(150)
+        box = page.evaluate(TOOLTIP_BOX)
+        if box is None:
+            problems.append(f"{chart_id}: a tap on mark {index} showed no tooltip")
+        elif _outside(box):
+            problems.append(f"{chart_id}: tooltip at x {box['left']:.0f}…{box['right']:.0f}, y {box['top']:.0f}…{box['bottom']:.0f} "
+                            f"in a {box['vw']}×{box['vh']} viewport")
+    return problems
+
+
+@pytest.mark.parametrize("how", ["served", "file"])
+def test_tapped_tooltips_stay_inside_a_phone_screen(html_dir, how):
+    problems, charts = [], 0
+    with _where(html_dir, how) as base, offline_browser(base, device=PHONE) as open_page:
+        for path in chart_pages(html_dir):
+            page, visit = open_page(path)
+            wait_for_charts(page)
+            for chart_id in page.eval_on_selector_all("article .cj-chart", "boxes => boxes.map(b => b.id)"):
+                charts += 1
+                problems += [f"{path}: {p}" for p in tap_extremes(page, chart_id)]
+            problems += [f"{path}: {e}" for e in visit.errors]
+            page.close()
+    assert charts >= 5
+    assert not problems, "\n".join(problems)
+
+
+def test_a_tap_elsewhere_closes_and_focus_shows_the_same_tooltip(html_dir):
+    with serve(html_dir) as base, offline_browser(base, device=PHONE) as open_page:
+        page, _ = open_page("book/synthesis.html")
+        wait_for_charts(page)
+        chart = "chart-stance-matrix"
+        marks = page.evaluate(MARKS, chart)
+        element = _mark(page, chart, marks[0][0]).as_element()
+        element.evaluate("el => el.scrollIntoView({block: 'center'})")
+        r = element.evaluate("el => { const r = el.getBoundingClientRect(); return [r.left + r.width / 2, r.top + r.height / 2]; }")
+        page.touchscreen.tap(r[0], r[1])
+        page.wait_for_timeout(150)
+        tapped = page.evaluate(TOOLTIP_BOX)
+        assert tapped and "Quotation" in tapped["text"]
+        # a tap on the prose, outside the chart, closes it
+        heading = page.locator("article h1").first
+        heading.scroll_into_view_if_needed()
+        box = heading.bounding_box()
+        page.touchscreen.tap(box["x"] + 5, box["y"] + box["height"] / 2)
+        page.wait_for_timeout(150)
+        assert page.evaluate(TOOLTIP_BOX) is None
+        # the keyboard: the chart's first mark is a tab stop; focus shows the tooltip a tap shows
+        page.evaluate(f"() => document.querySelector('#{chart} svg [tabindex=\"0\"]').focus()")
+        page.wait_for_timeout(150)
+        focused = page.evaluate(TOOLTIP_BOX)
+        assert focused and focused["text"] == tapped["text"] and not _outside(focused)
+        page.keyboard.press("ArrowRight")
+        page.wait_for_timeout(150)
+        moved = page.evaluate(TOOLTIP_BOX)
+        assert moved and moved["text"] != tapped["text"]
+        page.keyboard.press("Escape")
+        page.wait_for_timeout(100)
+        assert page.evaluate(TOOLTIP_BOX) is None
+
+
+def test_the_tooltip_measure_catches_a_tooltip_off_screen(html_dir):
+    """Break it once: a tooltip pinned at x = -100 after every placement is caught."""
+    with serve(html_dir) as base, offline_browser(base, device=PHONE) as open_page:
+        page, _ = open_page("book/synthesis.html")
+        wait_for_charts(page)
+        page.evaluate("""() => Promise.all([...document.querySelectorAll('.cj-chart')].map(b => {
+            const show = b.cjView.tooltip();
+            b.cjView.tooltip(function (...args) { show.apply(this, args);
+              const el = document.getElementById('vg-tooltip-element'); if (el) el.style.left = '-100px'; });
+            return b.cjView.runAsync(); })).then(() => null)""")
+        problems = tap_extremes(page, "chart-stance-matrix")
+        assert any("tooltip at x -100" in p for p in problems), problems

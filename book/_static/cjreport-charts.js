@@ -60,6 +60,7 @@
   }
 
   function fit(box) {
+    if (box.cjBusy) return; // a drawing is under way; it calls fit again when it ends
     var width = boxWidth(box);
     if (!width) return; // hidden (a closed details, print): drawn when it gets a width
     var s = specs(box);
@@ -69,15 +70,15 @@
     if (!box.cjView || box.cjWidth === width) return; // drawing, or already at this width
     box.cjWidth = width;
     box.dataset.drawn = "pending";
-    box.cjView.width(width).runAsync().then(function () { box.dataset.drawn = "true"; });
+    box.cjView.width(width).runAsync().then(function () { focusable(box, box.cjView); box.dataset.drawn = "true"; });
   }
 
   function embed(box, layout, mode, width) {
     var s = specs(box);
     var spec = sized(layout === "narrow" ? s.narrow : s.wide, width);
     if (mode === "dark") spec.config = merge(spec.config || {}, s.dark);
-    var ticket = (box.cjTicket || 0) + 1;
-    box.cjTicket = ticket;
+    // One drawing at a time per box: two views embedded in one element at once leave an empty SVG.
+    box.cjBusy = true;
     box.dataset.layout = layout;
     box.dataset.mode = mode;
     box.dataset.drawn = "pending";
@@ -86,13 +87,19 @@
     var target = box.querySelector(".cj-chart-canvas");
     vegaEmbed(target, spec, {renderer: "svg", actions: false})
       .then(function (result) {
-        if (box.cjTicket !== ticket) { result.finalize(); return; } // a later drawing replaced this one
         box.cjView = result.view;
+        // a new tooltip handler resets Vega's renderer: draw again before the chart counts as drawn
         tooltips(box, result.view);
+        return result.view.runAsync();
+      })
+      .then(function () {
+        focusable(box, box.cjView);
+        box.cjBusy = false;
         box.dataset.drawn = "true";
         fit(box); // the box may have changed width while this layout was being drawn
       })
       .catch(function (err) {
+        box.cjBusy = false;
         box.dataset.drawn = "error";
         console.error("chart " + box.id + ": " + err);
       });
@@ -140,37 +147,41 @@
         if (box.cjView && box.cjTapped && !box.contains(event.target)) { hideTooltip(box.cjView); box.cjTapped = false; }
       });
     }
-    focusable(box, view);
   }
 
   // Keyboard: the marks that carry a tooltip are one tab stop per chart (roving tabindex); arrow keys move
-  // between them, focus shows the mark's tooltip, Escape or leaving the chart hides it.
+  // between them, focus shows the mark's tooltip (the one a tap shows), Escape or leaving the mark hides it.
+  // Run after every drawing (Vega may replace elements when it redraws); listeners are added once per element.
   function focusable(box, view) {
-    var marks = [].filter.call(box.querySelectorAll("svg .mark-rect path, svg .mark-symbol path, svg .mark-rect rect, svg .mark-text text, svg .mark-bar path, svg path, svg rect, svg text"),
-      function (el) { var item = el.__data__; return item && item.mark && item.tooltip != null && !el.closest(".role-axis, .role-legend, .role-title"); });
-    // one focusable element per datum (a cell's square and its symbol show the same tooltip)
     var seen = new Set();
-    marks = marks.filter(function (el) {
-      var key = JSON.stringify(el.__data__.tooltip);
+    var marks = [].filter.call(box.querySelectorAll("svg g[class^='mark-'] > *"), function (el) {
+      var item = el.__data__;
+      if (!item || !item.mark || item.tooltip == null) return false;
+      // one tab stop per datum: a matrix cell's square and its symbol show the same tooltip
+      var key = JSON.stringify(item.tooltip);
       if (seen.has(key)) return false;
       seen.add(key);
       return true;
     });
-    marks.forEach(function (el, i) {
-      el.setAttribute("tabindex", i === 0 ? "0" : "-1");
+    box.cjMarks = marks;
+    var current = marks.filter(function (el) { return el.getAttribute("tabindex") === "0"; })[0] || marks[0];
+    marks.forEach(function (el) {
+      el.setAttribute("tabindex", el === current ? "0" : "-1");
+      if (el.cjKeyed) return;
+      el.cjKeyed = true;
       el.addEventListener("focus", function () {
         var r = el.getBoundingClientRect();
-        var event = {clientX: r.left + r.width / 2, clientY: r.top + r.height / 2, pageX: r.left + r.width / 2 + window.scrollX,
-                     pageY: r.top + r.height / 2 + window.scrollY, type: "focus", target: el};
-        view.tooltip().call(view, view._handler, event, el.__data__, el.__data__.tooltip);
+        var at = {clientX: r.left + r.width / 2, clientY: r.top + r.height / 2, type: "focus", target: el};
+        box.cjView.tooltip().call(box.cjView, box.cjView._handler, at, el.__data__, el.__data__.tooltip);
       });
-      el.addEventListener("blur", function () { hideTooltip(view); });
+      el.addEventListener("blur", function () { if (box.cjView) hideTooltip(box.cjView); });
       el.addEventListener("keydown", function (event) {
+        if (event.key === "Escape") { hideTooltip(box.cjView); return; }
         var step = {ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1}[event.key];
-        if (event.key === "Escape") { hideTooltip(view); return; }
         if (!step) return;
         event.preventDefault();
-        var next = marks[Math.max(0, Math.min(marks.length - 1, i + step))];
+        var list = box.cjMarks, i = list.indexOf(el);
+        var next = list[Math.max(0, Math.min(list.length - 1, i + step))];
         el.setAttribute("tabindex", "-1");
         next.setAttribute("tabindex", "0");
         next.focus();
