@@ -85,7 +85,7 @@
     box.cjWidth = width;
     if (box.cjView) { box.cjView.finalize(); box.cjView = null; }
     var target = box.querySelector(".cj-chart-canvas");
-    vegaEmbed(target, spec, {renderer: "svg", actions: false})
+    vegaEmbed(target, spec, {renderer: "svg", actions: false, tooltip: {theme: mode}})
       .then(function (result) {
         box.cjView = result.view;
         // a new tooltip handler resets Vega's renderer: draw again before the chart counts as drawn
