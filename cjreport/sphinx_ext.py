@@ -83,7 +83,6 @@ def _on_page_context(app: Sphinx, pagename: str, templatename: str, context: dic
     _drop_kernel_assets(context)
     if "<table" in body:
         body = tables_for_reading(body)
-    body = languages_marked(body)
     pdf = context["pathto"](f"_static/{PDF_NAME}", 1)
     notebook = ""
     if pagename in _notebooks(app):
@@ -93,6 +92,7 @@ def _on_page_context(app: Sphinx, pagename: str, templatename: str, context: dic
     # docutils marks the bibliography role="list" around doc-biblioentry items, which axe-core rates a
     # critical ARIA error (a list must own listitems); the entries keep their own roles.
     body = body.replace('<div role="list" class="citation-list">', '<div class="citation-list">')
+    body = languages_marked(body)  # after the replace above: BeautifulSoup reorders attributes
     context["body"] = (
         f'<p class="cj-pdf-link"><a href="{pdf}" download>Download PDF</a> of the whole book{notebook}</p>\n' + body
     )
