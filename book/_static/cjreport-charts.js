@@ -55,6 +55,14 @@
     return config;
   }
 
+  function background(el) {
+    for (; el && el.nodeType === 1; el = el.parentElement) {
+      var colour = getComputedStyle(el).backgroundColor;
+      if (colour && colour !== "transparent" && !/rgba\(.*,\s*0\)$/.test(colour)) return colour;
+    }
+    return null;
+  }
+
   function boxWidth(box) {
     return Math.floor(box.getBoundingClientRect().width);
   }
@@ -77,6 +85,9 @@
     var s = specs(box);
     var spec = sized(layout === "narrow" ? s.narrow : s.wide, width);
     if (mode === "dark") spec.config = merge(spec.config || {}, s.dark);
+    // the chart's background is the page's own, behind the box (the theme's, in either mode)
+    var behind = background(box);
+    if (behind) spec.config.background = behind;
     // One drawing at a time per box: two views embedded in one element at once leave an empty SVG.
     box.cjBusy = true;
     box.dataset.layout = layout;
