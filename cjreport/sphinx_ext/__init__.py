@@ -116,6 +116,7 @@ def _on_page_context(app: Sphinx, pagename: str, templatename: str, context: dic
     # docutils marks the bibliography role="list" around doc-biblioentry items, which axe-core rates a
     # critical ARIA error (a list must own listitems); the entries keep their own roles.
     body = body.replace('<div role="list" class="citation-list">', '<div class="citation-list">')
+    body = languages_marked(body)  # after the replace above: BeautifulSoup reorders attributes
     context["body"] = (
         f'<p class="cj-pdf-link"><a href="{pdf}" download>Download PDF</a> of the whole book{notebook}</p>\n' + body
     )
@@ -130,6 +131,8 @@ def tables_for_reading(body: str) -> str:
     """
     from bs4 import BeautifulSoup
 
+    from cjreport.sphinx_ext.reading import break_points
+
     soup = BeautifulSoup(body, "html.parser")
     for box in soup.select("div.pst-scrollable-table-container"):
         caption = box.select_one("caption .caption-text")
@@ -137,11 +140,27 @@ def tables_for_reading(body: str) -> str:
         box["role"] = "region"
         box["tabindex"] = "0"
         box["aria-label"] = f"{label} (scrolls sideways on a narrow screen)"
+    for table in soup.select("table"):
+        break_points(soup, table)  # an e-mail address or an id breaks after its punctuation, not in a word
     for table in soup.select("table.cj-cards"):
         labels = [th.get_text(" ", strip=True) for th in table.select("thead th")]
         for row in table.select("tbody tr"):
             for label, cell in zip(labels, row.find_all("td", recursive=False)):
                 cell["data-label"] = label
+    return str(soup)
+
+
+def languages_marked(body: str) -> str:
+    """Every run of Chinese or Japanese text on the page carries its lang (cjreport/sphinx_ext/reading.py): the
+    sources' own words (001's language switcher, in the sources table, the appendix, the bibliography)."""
+    from cjreport.sphinx_ext.reading import CJK_RUN, mark_languages
+
+    if not CJK_RUN.search(body):
+        return body
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(body, "html.parser")
+    mark_languages(soup)
     return str(soup)
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import json
 import os
+import textwrap
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,8 +31,9 @@ from cjreport.analysis.vocab import distinctive_words
 VL_VERSION = ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
 # Okabe & Ito's colour-blind-safe palette; every chart also labels its marks in text.
 SOURCE_COLOURS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442"]
-# On screen no text is smaller than 11 px (the issue's floor is 10 px); charts draw on white in both colour
-# modes (the stylesheet frames them as a white card in dark mode), so their colours need no second palette.
+# On screen no text is smaller than 11 px (the issue's floor is 10 px). Colours that differ between the light
+# and the dark page live here, in the config, not on the marks: the lines between cells (rect stroke), the
+# chronology's column rules, the heat map's ramp (zero is a neutral grey, not a tint of blue).
 SCREEN_CONFIG = {
     "background": "white",
     "axis": {"labelFontSize": 11, "titleFontSize": 11},
@@ -39,6 +41,26 @@ SCREEN_CONFIG = {
     "header": {"labelFontSize": 11, "titleFontSize": 11},
     "title": {"fontSize": 14, "subtitleFontSize": 11, "anchor": "start"},
     "view": {"stroke": None},
+    "rect": {"stroke": "white"},
+    "rule": {"color": "#dddddd"},
+    "range": {"heatmap": ["#f2f2f2", "#08519c"]},
+}
+# The dark page's theme, merged over SCREEN_CONFIG by charts.js when the reader's page is dark: light text
+# and dark gridlines on the page's own dark background; the stance and source colours stay (Okabe & Ito's
+# palette reads on dark as on white), the heat map runs from a dark neutral grey to a light blue.
+DARK_BACKGROUND = "#14181e"  # pydata-sphinx-theme's dark --pst-color-background
+DARK_TEXT = "#e6e6e6"
+DARK_CONFIG = {
+    "background": DARK_BACKGROUND,
+    "title": {"color": DARK_TEXT, "subtitleColor": DARK_TEXT},
+    "axis": {"labelColor": DARK_TEXT, "titleColor": DARK_TEXT, "gridColor": "#3a3f47", "domainColor": "#8a8f98",
+             "tickColor": "#8a8f98"},
+    "legend": {"labelColor": DARK_TEXT, "titleColor": DARK_TEXT},
+    "header": {"labelColor": DARK_TEXT, "titleColor": DARK_TEXT},
+    "text": {"color": DARK_TEXT},
+    "rect": {"stroke": DARK_BACKGROUND},
+    "rule": {"color": "#3a3f47"},
+    "range": {"heatmap": ["#2b2b2b", "#9ecae1"]},
 }
 # Width of the chart's box below which the narrow (phone) layout is drawn; matches charts.js.
 NARROW_PX = 560
@@ -57,6 +79,7 @@ class Figure:
     alt_text: str
     data: pd.DataFrame
     narrow: alt.TopLevelMixin | None = None
+    printed: alt.TopLevelMixin | None = None  # a layout of its own for the PDF (default: chart or narrow)
 
     def spec(self, chart: alt.TopLevelMixin | None = None) -> dict:
         # Vega-Lite's description becomes the SVG's aria-label, so the drawn chart is labelled too.
@@ -78,7 +101,7 @@ class Figure:
             text = json.dumps(spec, ensure_ascii=False, sort_keys=True).replace("</", "<\\/").replace("<!--", "<\\!--")
             return f'<script type="application/json" class="{cls}">{text}</script>'
 
-        specs = script(self.spec(), "cj-chart-spec")
+        specs = script(self.spec(), "cj-chart-spec") + script(DARK_CONFIG, "cj-chart-config-dark")
         if self.narrow is not None:
             specs += script(self.spec(self.narrow), "cj-chart-spec-narrow")
         table = self.data.to_html(index=False, border=0, classes="cj-chart-data", escape=True)
@@ -150,6 +173,11 @@ def _offline_jupyter_chart() -> None:
         pass  # a read-only home: bundle again next time
 
 
+# Vega expression: white text reads better than black on the colour the named scale gives the value (WCAG
+# contrast, Vega's contrast()); the text on a coloured cell follows its cell in either colour mode.
+_WHITE_READS_BETTER = "contrast('white', scale('{scale}', {value})) > contrast('black', scale('{scale}', {value}))"
+
+
 def _ev(evidence: Evidence | None) -> Evidence:
     return evidence or load()
 
@@ -207,15 +235,17 @@ def stance_matrix(evidence: Evidence | None = None) -> Figure:
                      alt.Tooltip("stance:N", title="Stance"), alt.Tooltip("rationale:N", title="Why"),
                      alt.Tooltip("quotation:N", title="Quotation"), alt.Tooltip("speaker:N", title="Speaker")],
         )
-        cells = base.mark_rect(stroke="white", strokeWidth=2).encode(
+        cells = base.mark_rect(strokeWidth=2).encode(
             color=alt.Color("stance:N", scale=colour, title="Stance",
                             legend=alt.Legend(orient="bottom", direction="horizontal", columns=1 if narrow else 3)),
             opacity=alt.condition(pick, alt.value(1.0), alt.value(0.15)),
         ).add_params(pick)
-        # white symbols on the dark blue and orange cells, black on the light ones (contrast either way)
+        # each symbol white or black, whichever has the more contrast with its cell's colour (black on orange
+        # 5.4:1 where white had 3.9:1)
         marks = base.mark_text(fontSize=14).encode(
             text="mark:N", opacity=alt.condition(pick, alt.value(1.0), alt.value(0.15)),
-            color=alt.condition("datum.dark", alt.value("white"), alt.value("black")))
+            color=alt.condition(_WHITE_READS_BETTER.format(scale="color", value="datum.stance"),
+                                alt.value("white"), alt.value("black")))
         return (cells + marks).properties(
             width="container", height=alt.Step(24),
             title=alt.Title(["Stance of each source", "on each contested question"] if narrow
@@ -284,6 +314,16 @@ def coverage(evidence: Evidence | None = None) -> Figure:
                   df, narrow=layout(True))
 
 
+# The screen chronology (timeline): px per line of its 11 px labels, px between events, characters a line holds
+# (at the narrowest box of each layout: 560 px wide, with the labels in the left TIMELINE_LABEL_SHARE; 288 px on
+# a 320 px phone), and the share of the width the labels take on a wide column.
+TIMELINE_LINE = 13
+TIMELINE_GAP = 9
+TIMELINE_WRAP_WIDE = 50
+TIMELINE_WRAP_NARROW = 44
+TIMELINE_LABEL_SHARE = 0.6
+
+
 def _shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
 
@@ -318,7 +358,7 @@ def timeline(evidence: Evidence | None = None) -> Figure:
             tooltip=[alt.Tooltip("date:N", title="Date as stated"), alt.Tooltip("event:N", title="Event"),
                      alt.Tooltip("mentioned by:N", title="Mentioned by"), alt.Tooltip("quotations:N", title="Quotations")],
         )
-        grid = alt.Chart(df).mark_rule(color="#dddddd").encode(x=alt.X("source:N", sort=names))
+        grid = alt.Chart(df).mark_rule().encode(x=alt.X("source:N", sort=names))
         marks = base.mark_point(filled=True, size=110, opacity=1).encode(
             color=alt.Color("source:N", scale=_source_scale(ev), legend=None),
             shape=alt.Shape("kind:N", scale=alt.Scale(domain=["event", "publication"], range=["circle", "square"]),
@@ -333,12 +373,48 @@ def timeline(evidence: Evidence | None = None) -> Figure:
                             else ["Rows are in date order, not to scale: gaps of decades take no room",
                                   "● the source mentions the event  ■ the source appears"]))
 
+    def screen(narrow: bool) -> alt.LayerChart:
+        """On screen each event's whole text, wrapped (rows as tall as their text; Vega's y in px): on a wide
+        column beside the source columns, on a phone above its row of marks, across the full width."""
+        wrap = TIMELINE_WRAP_NARROW if narrow else TIMELINE_WRAP_WIDE
+        blocks, y = [], 0
+        for (date, kind, event), _ in df.groupby(["date", "kind", "event"], sort=False):
+            lines = textwrap.wrap(f"{date} · {event}", wrap)
+            text_h = len(lines) * TIMELINE_LINE
+            mark_y = y + text_h + TIMELINE_LINE // 2 if narrow else y + min(text_h, 2 * TIMELINE_LINE) // 2
+            blocks.append({"date": date, "kind": kind, "event": event, "lines": lines, "top": y, "mark y": mark_y})
+            y += text_h + (TIMELINE_LINE + TIMELINE_GAP if narrow else TIMELINE_GAP)
+        where = pd.DataFrame(blocks)
+        marks_df = df.merge(where[["date", "kind", "event", "mark y"]], on=["date", "kind", "event"], how="left")
+        # the source columns: right of the labels on a wide column, the full width on a phone
+        x_range = [0, {"expr": "width"}] if narrow else [{"expr": f"width * {TIMELINE_LABEL_SHARE}"}, {"expr": "width"}]
+        x = alt.X("source:N", sort=names, title=None, axis=_source_axis(narrow),
+                  scale=alt.Scale(domain=names, range=x_range))
+        labels = alt.Chart(where).mark_text(align="left", baseline="top", fontSize=11, lineHeight=TIMELINE_LINE).encode(
+            text="lines", x=alt.value(0), y=alt.Y("top:Q", scale=None))
+        tooltip = [alt.Tooltip("date:N", title="Date as stated"), alt.Tooltip("event:N", title="Event"),
+                   alt.Tooltip("mentioned by:N", title="Mentioned by"), alt.Tooltip("quotations:N", title="Quotations")]
+        dots = alt.Chart(marks_df).mark_point(filled=True, size=110, opacity=1).encode(
+            x=x, y=alt.Y("mark y:Q", scale=None), tooltip=tooltip,
+            color=alt.Color("source:N", scale=_source_scale(ev), legend=None),
+            shape=alt.Shape("kind:N", scale=alt.Scale(domain=["event", "publication"], range=["circle", "square"]),
+                            legend=None))
+        layers = [labels, dots] if narrow else [alt.Chart(marks_df).mark_rule().encode(x=x), labels, dots]
+        return alt.layer(*layers).properties(
+            width="container", height=y,
+            title=alt.Title(["Dated events the sources mention,", "in date order"] if narrow
+                            else "Dated events the sources mention, in date order",
+                            subtitle=["In date order, not to scale: empty decades", "take no room. ● mentions the event,",
+                                      "■ the source appears"] if narrow
+                            else ["Rows are in date order, not to scale: gaps of decades take no room",
+                                  "● the source mentions the event  ■ the source appears"]))
+
     table = df[["date", "event", "source", "quotations"]].rename(columns={"source": "mentioned by"})
     first, last = df["date"].iloc[0], df["date"].iloc[-1]
-    return Figure(layout(False), "timeline",
+    return Figure(screen(False), "timeline",
                   f"Chronology of {len(ev.events)} dated events the sources mention, from {first} to {last}, in date "
                   "order with one column per source and a dot where that source mentions the event; squares mark when "
-                  "each source appeared.", table, narrow=layout(True))
+                  "each source appeared.", table, narrow=screen(True), printed=layout(False))
 
 
 def vocabulary_frame(evidence: Evidence | None = None, top: int = 8) -> pd.DataFrame:
@@ -412,11 +488,13 @@ def actors(evidence: Evidence | None = None) -> Figure:
             y=alt.Y("actor:N", sort=keep, title=None, axis=alt.Axis(domain=False, ticks=False)),
             tooltip=["actor:N", "kind:N", "source:N", "mentions:Q"],
         ).transform_filter(pick)
-        heat = base.mark_rect(stroke="white").encode(
-            color=alt.Color("mentions:Q", scale=alt.Scale(scheme="blues"), title="Mentions",
+        # the ramp is the config's range "heatmap" (SCREEN_CONFIG, DARK_CONFIG): zero cells neutral grey
+        heat = base.mark_rect().encode(
+            color=alt.Color("mentions:Q", scale=alt.Scale(zero=True), title="Mentions",
                             legend=alt.Legend(orient="bottom", gradientLength=160)))
         text = base.mark_text(fontSize=11).encode(
-            text="mentions:Q", color=alt.condition("datum.mentions > 15", alt.value("white"), alt.value("black")))
+            text="mentions:Q", color=alt.condition(_WHITE_READS_BETTER.format(scale="color", value="datum.mentions"),
+                                                   alt.value("white"), alt.value("black")))
         return (heat + text).add_params(pick).properties(
             width="container", height=alt.Step(20),
             title=alt.Title(["Who is named: mentions of", "actors in each article body"] if narrow
@@ -531,7 +609,9 @@ PRINT_RELAYOUT = {"timeline": _print_timeline_labels}
 
 def print_spec(figure: Figure) -> dict:
     """The print variant of a figure: the same data and marks, without interaction, fitted to the page."""
-    spec = _static(figure.spec(figure.chart))
+    spec = _static(figure.spec(figure.printed or figure.chart))
+    # the heat map keeps its printed ramp
+    spec.setdefault("config", {})["range"] = {"heatmap": {"scheme": "blues"}}
     _fix_width(spec, PRINT_WIDTH_PT)
     spec["autosize"] = {"type": "fit-x", "contains": "padding"}
     _screen_words_out(spec)

@@ -15,8 +15,9 @@ from dataclasses import dataclass
 import hanzidentifier
 
 # CJK punctuation, kana, Han (unified and extension A), compatibility ideographs, half- and full-width forms
-CJK_RUN = re.compile(r"[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]+")
-KANA = re.compile(r"[\u3040-\u30ff]")
+CJK_RUN = re.compile(r"[\u3000-\u303f\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f"
+                     r"\U00020000-\U0003134f]+")
+KANA = re.compile(r"[\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f]")
 
 
 @dataclass(frozen=True)

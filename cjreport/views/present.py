@@ -313,11 +313,14 @@ class QuotationIndex:
         self.rows = quotation_rows(self.evidence)
 
     def html(self) -> str:
-        cols = [("ref", "Ref."), ("source", "Source"), ("speaker", "Speaker"), ("theme", "Theme"),
+        # Source and speaker share a column, so the quotation keeps half the table beside the other four
+        # (each column is at least as wide as its longest word; tests/browser/test_reading.py).
+        cols = [("ref", "Ref."), ("who", "Source: speaker"), ("theme", "Theme"),
                 ("supports", "Question: stance"), ("text", "Quotation")]
         head = "".join(f'<th scope="col">{label}</th>' for _, label in cols)
         body = []
         for row in self.rows:
+            row = {**row, "who": f"{row['source']}: {row['speaker']}"}
             cells = []
             for key, _ in cols:
                 value = html.escape(row[key])
@@ -326,11 +329,11 @@ class QuotationIndex:
                 order = f' data-order="{row["ref"][1:]}"' if key == "ref" else ""  # DataTables sorts Q2 before Q10
                 cells.append(f'<td data-label="{html.escape(dict(cols)[key])}"{order}>{value}</td>')
             body.append("<tr>" + "".join(cells) + "</tr>")
-        widths = (6, 10, 13, 13, 17, 41)  # the quotation gets the room
+        widths = (8, 13, 10, 13, 56)  # the quotation gets the room
         colgroup = "<colgroup>" + "".join(f'<col style="width:{w}%">' for w in widths) + "</colgroup>"
         return (f'<table class="cj-datatable cj-cards display" style="width:100%" aria-label="Quotation index: {len(self.rows)} quotations">'
-                f"{colgroup}<caption>All {len(self.rows)} quotations; type in the search box to filter, click a header to sort."
-                f"</caption><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>")
+                f'{colgroup}<caption data-total="{len(self.rows)}">All {len(self.rows)} quotations; type in the search box '
+                f"to filter, click a header to sort.</caption><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>")
 
     def markdown(self) -> Markdown:
         # The PDF's form: a theme by its short name (the codebook title up to its colon); the short reference
