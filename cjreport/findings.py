@@ -237,7 +237,7 @@ def key_findings(evidence: Evidence | None = None, most: int = MOST) -> Markdown
         parts.append(Markdown(
             f"```{{container}} cj-key-finding\n:name: finding-{k.question}\n\n"
             f"{escape(k.sentence)}\n\n"
-            f"{{.cj-strength}}\n{escape(strength(k, ev))}\n\n"
-            f"{{.cj-finding-evidence}}\nIn their words: {evidence_links}; "
+            f"{{.cj-strength}}\n**Strength:** {escape(strength(k, ev).removeprefix('Strength: '))}\n\n"
+            f"{{.cj-finding-evidence}}\n*In their words:* {evidence_links}; "
             f"{{ref}}`every position on this question <{positions_label(k.question)}>`.\n```"))
     return join(parts)
