@@ -159,7 +159,7 @@ def _agreement_sentence(f: Finding, ev: Evidence) -> str:
     says = {"supports": "hold that", "qualified": "accept only with reservations that", "opposes": "reject the view that"}[stance]
     others = total - n
     rest = ("" if not others else
-            f"; {'the other source takes' if others == 1 else f'the other {number_word(others)} take'} no position of their own")
+            f"; {'the other source takes' if others == 1 else f'the other {number_word(others)} take'} no position")
     return capital(f"{_prose_names(held, ev)} ({share(n, total, 'source')}) {together} {says} {clause(f.question, ev)}{rest}.")
 
 

@@ -96,7 +96,7 @@ def reference_numbers(evidence: Evidence | None = None) -> dict[str, str]:
     return {q.id: f"Q{i}" for i, q in enumerate(ordered, 1)}
 
 
-def first_words(text: str, n: int = 6) -> str:
+def first_words(text: str, n: int = 5) -> str:
     """The opening words of a quotation in quotation marks, an ellipsis after the closing mark when there is more:
     what stands between the marks stays verbatim (the build's audit checks every quoted passage)."""
     words = fold(text).split()

@@ -143,7 +143,7 @@ def evidence_table(evidence: Evidence) -> Markdown:
         tagged_n, all_n = numbers(len(tagged), len(ev.quotes_for(source=sid)))
         caption = (f"{source.short_name} ({source_date(sid, ev)}): what its quotations offer as evidence "
                    f"({tagged_n} of its {all_n} quotations offer some)")
-        parts.append(list_table(["Kind", "Quotations", "Which"], rows, caption=caption,
+        parts.append(list_table(["Kind", "Number", "Which quotations"], rows, caption=caption,
                                 name=f"table-evidence-{sid}", widths=[22, 14, 64], classes="cj-cards cj-evidence"))
     return Markdown("\n\n".join(p.text.strip("\n") for p in parts) + "\n")
 
@@ -158,7 +158,8 @@ def timing_table(evidence: Evidence) -> Markdown:
     source was published, one column per source (written before the event, after it, or in the same month or
     year, when the order cannot be told). Short words in the cells, so the table fits a column and a phone."""
     ev = evidence
-    header = ["Event", "Mentioned by"] + [
+    # no "mentioned by" column: the cells of the sources that mention an event say so
+    header = ["Event"] + [
         f"{escape(s.short_name)}, {escape(short_date(s.date))}" + ("\\*" if s.date_status == "inferred" else "")
         for s in ev.sources.values()]
     word = {"after": "**before**", "before": "after", "unknown": "same period"}
@@ -167,11 +168,10 @@ def timing_table(evidence: Evidence) -> Markdown:
         orders = {sid: order(s.date, e.date) for sid, s in ev.sources.items()}
         if "after" not in orders.values():
             continue
-        rows.append([f"**{escape(readable_date(e.date))}**: {escape(short_event(e.event))}",
-                     escape(", ".join(ev.sources[s].short_name for s in e.sources))]
-                    + [word[o] + (" (mentions it)" if sid in e.sources else "") for sid, o in orders.items()])
+        rows.append([f"**{escape(readable_date(e.date))}**: {escape(short_event(e.event))}"]
+                    + [word[o] + (", mentions it" if sid in e.sources else "") for sid, o in orders.items()])
     n = len(ev.sources)
-    widths = [32, 13] + [max(1, 55 // n)] * n
+    widths = [35] + [max(1, 65 // n)] * n
     inferred = any(s.date_status == "inferred" for s in ev.sources.values())
     caption = ("Which texts predate which events: for every event the sources mention that came after at least one "
                "text, whether each source was written before it, after it, or in the same period"
