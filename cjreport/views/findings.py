@@ -95,7 +95,7 @@ def _agreement_sentence(f: Finding, ev: Evidence) -> str:
     says = {"supports": "hold that", "qualified": "accept only with reservations that", "opposes": "reject the view that"}[stance]
     others = total - n
     rest = ("" if not others else
-            f"; {'the other source takes' if others == 1 else f'the other {number_word(others)} take'} no position of their own")
+            f"; {'the other source takes' if others == 1 else f'the other {number_word(others)} take'} no position")
     return capital(f"{_prose_names(held, ev)} ({share(n, total, 'source')}) {together} {says} {clause(f.question, ev)}{rest}.")
 
 
@@ -173,7 +173,7 @@ def key_findings(evidence: Evidence | None = None, most: int = MOST) -> Markdown
         parts.append(Markdown(
             f"```{{container}} cj-key-finding\n:name: finding-{k.question}\n\n"
             f"{escape(k.sentence)}\n\n"
-            f"{{.cj-strength}}\n{escape(strength(k, ev))}\n\n"
-            f"{{.cj-finding-evidence}}\nIn their words: {evidence_links}; "
+            f"{{.cj-strength}}\n**Strength:** {escape(strength(k, ev).removeprefix('Strength: '))}\n\n"
+            f"{{.cj-finding-evidence}}\n*In their words:* {evidence_links}; "
             f"{{ref}}`every position on this question <{positions_label(k.question)}>`.\n```"))
     return join(parts)

@@ -75,7 +75,7 @@ def reference_numbers(evidence: Evidence | None = None) -> dict[str, str]:
     return {q.id: f"Q{i}" for i, q in enumerate(ordered, 1)}
 
 
-def first_words(text: str, n: int = 6) -> str:
+def first_words(text: str, n: int = 5) -> str:
     """The opening words of a quotation in quotation marks, an ellipsis after the closing mark when there is more:
     what stands between the marks stays verbatim (the build's audit checks every quoted passage)."""
     words = fold(text).split()
@@ -90,17 +90,18 @@ def _ref_text(text: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"[`<>\\]", "", text)).strip()
 
 
-def quote_ref(qid: str, evidence: Evidence | None = None) -> str:
-    """A short reference to a quotation by its speaker and first words — Roy: “The alliance is…” — as inline
+def quote_ref(qid: str, evidence: Evidence | None = None, *, author_named: bool = True) -> str:
+    """A short reference to a quotation by its speaker and first words — Roy: “The alliance is”… — as inline
     MyST, linking to where it is displayed in full as evidence (or, if no cell cites it, to its place in the
-    appendix)."""
+    appendix). `author_named=False` leaves out the author's name where the line already gives it."""
     ev = _ev(evidence)
     q = ev.quotations[qid]
     source = ev.sources[q.source].short_name
     who = source if q.voice == "author" else (f"{q.speaker}, reported by {source}" if q.voice == "reported"
-                                              else f"{q.speaker}, a reader comment below {possessive(source)} article")
+                                              else f"{q.speaker} below {possessive(source)} article, not the author’s view")
+    text = first_words(q.text) if q.voice == "author" and not author_named else f"{who}: {first_words(q.text)}"
     target = evidence_label(qid) if qid in homes(ev) else q.label
-    return f"{{ref}}`{_ref_text(f'{who}: {first_words(q.text)}')} <{target}>`"
+    return f"{{ref}}`{_ref_text(text)} <{target}>`"
 
 
 def stance_label(stance_id: str, evidence: Evidence | None = None) -> str:
@@ -384,9 +385,13 @@ def other_passages(theme_id: str, evidence: Evidence | None = None) -> Markdown:
     parts = []
     if rest:
         # one line each, by speaker and first words: the full words are a click away (issue 19, item 8)
-        lines = "\n".join(f"- {quote_ref(q.id, ev)}" for q in rest)
-        parts.append(Markdown("Other quotations filed under this theme, by speaker and first words (each links to "
-                              "its full text):\n\n" + lines))
+        by_source: dict[str, list[Quotation]] = {}
+        for q in rest:
+            by_source.setdefault(q.source, []).append(q)
+        lines = "\n".join(f"- **{escape(source_name(sid, ev))}**: "
+                          + "; ".join(quote_ref(q.id, ev, author_named=False) for q in qs) for sid, qs in by_source.items())
+        parts.append(Markdown("Other quotations filed under this theme, one line per source, by their first words "
+                              "(each links to its full text):\n\n" + lines))
     if unquoted:
         lines = "\n".join(f"- **{escape(source_name(seg.source, ev))}**: {escape(seg.summary)} "
                           f"({{ref}}`{_role_text(_paragraph_label(seg))} <{seg.id}>`)" for seg in unquoted)

@@ -42,6 +42,12 @@ def order(first: str, second: str) -> str:
     return "unknown"
 
 
+def short_date(text: str) -> str:
+    """"Sep 2022", "2023": a source's date in a table header, to the month at most."""
+    parts = [int(p) for p in text.split("-")]
+    return str(parts[0]) if len(parts) == 1 else f"{calendar.month_abbr[parts[1]]} {parts[0]}"
+
+
 def readable_date(text: str) -> str:
     parts = [int(p) for p in text.split("-")]
     if len(parts) == 1:
@@ -137,7 +143,7 @@ def evidence_table(evidence: Evidence) -> Markdown:
         tagged_n, all_n = numbers(len(tagged), len(ev.quotes_for(source=sid)))
         caption = (f"{source.short_name} ({source_date(sid, ev)}): what its quotations offer as evidence "
                    f"({tagged_n} of its {all_n} quotations offer some)")
-        parts.append(list_table(["Kind", "Quotations", "Which"], rows, caption=caption,
+        parts.append(list_table(["Kind", "Number", "Which quotations"], rows, caption=caption,
                                 name=f"table-evidence-{sid}", widths=[22, 14, 64], classes="cj-cards cj-evidence"))
     return Markdown("\n\n".join(p.text.strip("\n") for p in parts) + "\n")
 
@@ -149,24 +155,28 @@ def short_event(text: str) -> str:
 
 def timing_table(evidence: Evidence) -> Markdown:
     """Which texts predate which events: one row per event of data/events.csv that came after at least one
-    source was published, one column per source (wrote before it, after it, or the order cannot be told)."""
+    source was published, one column per source (written before the event, after it, or in the same month or
+    year, when the order cannot be told). Short words in the cells, so the table fits a column and a phone."""
     ev = evidence
-    header = ["Event", "Mentioned by"] + [f"{escape(s.short_name)} ({escape(source_date(sid, ev))})"
-                                          for sid, s in ev.sources.items()]
-    word = {"after": "wrote before it", "before": "wrote after it", "unknown": "same month or year"}
+    # no "mentioned by" column: the cells of the sources that mention an event say so
+    header = ["Event"] + [
+        f"{escape(s.short_name)}, {escape(short_date(s.date))}" + ("\\*" if s.date_status == "inferred" else "")
+        for s in ev.sources.values()]
+    word = {"after": "**before**", "before": "after", "unknown": "same period"}
     rows = []
     for e in ev.events:
         orders = {sid: order(s.date, e.date) for sid, s in ev.sources.items()}
         if "after" not in orders.values():
             continue
-        rows.append([f"**{escape(readable_date(e.date))}**: {escape(short_event(e.event))}",
-                     escape(", ".join(ev.sources[s].short_name for s in e.sources))]
-                    + [("mentions it, " if sid in e.sources else "") + ("**" + escape(word[o]) + "**" if o == "after" else escape(word[o]))
-                       for sid, o in orders.items()])
+        rows.append([f"**{escape(readable_date(e.date))}**: {escape(short_event(e.event))}"]
+                    + [word[o] + (", mentions it" if sid in e.sources else "") for sid, o in orders.items()])
     n = len(ev.sources)
-    widths = [30, 12] + [max(1, 58 // n)] * n
-    return list_table(header, rows, caption="Which texts predate which events: events the sources mention, dated "
-                      "after at least one of the texts", name="table-timing", widths=widths, classes="cj-cards cj-timing")
+    widths = [35] + [max(1, 65 // n)] * n
+    inferred = any(s.date_status == "inferred" for s in ev.sources.values())
+    caption = ("Which texts predate which events: for every event the sources mention that came after at least one "
+               "text, whether each source was written before it, after it, or in the same period"
+               + ("; * an inferred date" if inferred else ""))
+    return list_table(header, rows, caption=caption, name="table-timing", widths=widths, classes="cj-cards cj-timing")
 
 
 def timing_notes(evidence: Evidence) -> Markdown:

@@ -51,10 +51,11 @@ def test_coverage_shares_are_the_segment_codings(evidence):
 
 def _links_to_words(soup, quote, evidence) -> bool:
     """A short reference to a quotation (issue 19: its full words are shown once, where they are evidence):
-    a link to its full display, or to its passage in the appendix, whose text names the speaker's source and
-    starts with the quotation's first words."""
+    a link to its full display, or to its passage in the appendix, whose text starts with the quotation's first
+    words and which names the speaker's source (in the link, or at the head of its line)."""
     first = " ".join(fold(quote.text).split()[:3])
-    return any(first in fold(a.get_text(" ")) and evidence.sources[quote.source].short_name in fold(a.get_text(" "))
+    name = evidence.sources[quote.source].short_name
+    return any(first in fold(a.get_text(" ")) and name in fold(a.find_parent(["li", "p", "td"]).get_text(" "))
                for a in soup.select(f'a[href$="#quote-{quote.id}"], a[href$="#{quote.id}"]'))
 
 
