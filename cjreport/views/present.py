@@ -75,13 +75,20 @@ def reference_numbers(evidence: Evidence | None = None) -> dict[str, str]:
     return {q.id: f"Q{i}" for i, q in enumerate(ordered, 1)}
 
 
+UNLINKABLE = re.compile(r"[`<>\\]")  # what a {ref} role's link text cannot carry (_ref_text drops it)
+
+
 def first_words(text: str, n: int = 5) -> str:
     """The opening words of a quotation in quotation marks, an ellipsis after the closing mark when there is more:
-    what stands between the marks stays verbatim (the build's audit checks every quoted passage)."""
+    what stands between the marks stays verbatim (the build's audit checks every quoted passage), so the words
+    stop before any word a link cannot carry (a backtick, an angle bracket)."""
     words = fold(text).split()
-    if len(words) <= n + 2:
+    cut = next((i for i, w in enumerate(words) if UNLINKABLE.search(w)), len(words))
+    if cut == 0:
+        return "(passage)"
+    if cut == len(words) and len(words) <= n + 2:
         return f"“{' '.join(words)}”"
-    return f"“{' '.join(words[:n]).rstrip(',;:—–-')}”…"
+    return f"“{' '.join(words[:min(n, cut)]).rstrip(',;:—–-')}”…"
 
 
 def _ref_text(text: str) -> str:
