@@ -207,7 +207,7 @@ def _drop_source(data: Path, sid: str) -> None:
         if (data / name).exists():
             records = yaml.safe_load((data / name).read_text(encoding="utf-8")) or []
             (data / name).write_text(yaml.safe_dump([r for r in records if str(r.get("source")) != sid], allow_unicode=True, sort_keys=False, width=1000), encoding="utf-8")
-    for name in ("coding.csv", "coding-second.csv", "adjudication.csv"):
+    for name in ("coding.csv", "coding-first.csv", "coding-second.csv", "adjudication.csv"):
         frame = pd.read_csv(data / name, dtype=str, keep_default_na=False)
         frame[frame["source"] != sid].to_csv(data / name, index=False, lineterminator="\n")
     events = pd.read_csv(data / "events.csv", dtype=str, keep_default_na=False)
