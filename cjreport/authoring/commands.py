@@ -104,7 +104,7 @@ def cmd_scaffold(args) -> int:
         "affiliation": args.affiliation or todo, "date": args.date or "TODO", "date_status": args.date_status,
         "date_basis": args.date_basis or "TODO: the words printed, or what the date is inferred from",
         "kind": args.kind, "language": "en", "reliability": args.reliability or "TODO: caveats the text itself shows",
-        "parts": propose_parts(text),
+        "parts": _parts(text, src),
     }
     codebook = load_codebook(data)
     coding = data / "coding.csv"
@@ -148,6 +148,13 @@ def cmd_scaffold(args) -> int:
           + (f"`python -m cjreport segments {sid} --append` writes its segments; " if (data / "segments.yaml").exists() else "")
           + (f"after both codings, `python -m cjreport adjudicate {sid} --append` writes a row per disagreement." if second.exists() else ""))
     return 0
+
+
+def _parts(text: str, src: Path) -> list[dict]:
+    try:
+        return propose_parts(text)
+    except ValueError as exc:
+        raise AuthoringError(f"{src}: {exc}") from None
 
 
 def _update_counts(data: Path) -> None:

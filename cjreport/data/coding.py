@@ -96,6 +96,12 @@ def load_codebook(data_dir: Path) -> Codebook:
         ids.append((theme.id, schema.line_of(raw_themes, i)))
         ids.extend((q.id, schema.line_of(raw_themes[i]["questions"], j)) for j, q in enumerate(theme.questions))
     schema.unique(ids, path, "theme or question id")
+    # What readers see must tell things apart too: two questions, themes or stances with one label read as one.
+    raw_stances = raw["stances"]
+    schema.unique([(s.label, schema.line_of(raw_stances, i)) for i, s in enumerate(book.stances)], path, "stance label")
+    schema.unique([(t.short, schema.line_of(raw_themes, i)) for i, t in enumerate(book.themes)], path, "theme short title")
+    schema.unique([(q.label, schema.line_of(raw_themes[i]["questions"], j)) for i, t in enumerate(book.themes)
+                   for j, q in enumerate(t.questions)], path, "question label")
     stances = tuple(Stance(s.id, s.label, s.definition, s.rule) for s in book.stances)
     themes = tuple(Theme(t.id, t.title, t.chapter, t.summary,
                          tuple(Question(q.id, t.id, q.proposition, q.note or "", q.label) for q in t.questions), t.short)
@@ -262,7 +268,8 @@ def load_second_coding(data_dir: Path, codebook: Codebook, sources: dict[str, So
     if not path.exists() and not path.is_symlink():
         return None
     questions = codebook.questions
-    bodies = {sid: fold(s.body_text) for sid, s in sources.items()}
+    # each body part on its own: an excerpt may not join the end of one part to the start of the next (across a caption)
+    bodies = {sid: [fold(s.text[p.start:p.end]) for p in s.parts if p.kind == "body"] for sid, s in sources.items()}
     codes: dict[tuple[str, str], SecondCode] = {}
     problems, attempted = Problems(), set()
     for line, row in _rows(path, schema.SecondCodingRow, SECOND_COLUMNS):
@@ -277,7 +284,7 @@ def load_second_coding(data_dir: Path, codebook: Codebook, sources: dict[str, So
             for excerpt in excerpts:
                 if not excerpt:
                     raise DataError(path, "empty excerpt between ' | ' separators", line=line, item=item)
-                if fold(excerpt) not in bodies[row.source]:
+                if not any(fold(excerpt) in body for body in bodies[row.source]):
                     raise DataError(path, f"evidence “{excerpt[:60]}” is not verbatim in the body of source {row.source}",
                                     line=line, item=item)
             codes[key] = SecondCode(row.question, row.source, row.stance, row.rationale, excerpts, line)

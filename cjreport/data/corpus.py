@@ -101,6 +101,9 @@ def load_sources(data_dir: Path) -> dict[str, Source]:
     schema.unique([(r.id, line) for r, line in zip(records, lines)], path, "source id")
     schema.unique([(r.bibkey, line) for r, line in zip(records, lines)], path, "bibkey")
     schema.unique([(r.file, line) for r, line in zip(records, lines)], path, "text file")
+    schema.unique([(r.sha256, line) for r, line in zip(records, lines)], path, "text (the same checksum as another source's)")
+    schema.unique([(r.short_name or r.author.split()[-1], line) for r, line in zip(records, lines)], path,
+                  "short name (tables and charts would show two sources as one; set short_name)")
     sums = read_sums(data_dir)
     sources: dict[str, Source] = {}
     problems = Problems()

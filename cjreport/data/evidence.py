@@ -215,6 +215,9 @@ def load_arguments(directory: Path, sources: dict[str, Source], quotes: dict) ->
                 if quotes[item.quotation].source != sid:
                     raise DataError(path, f"quotation {item.quotation!r} belongs to source {quotes[item.quotation].source}",
                                     line=line, item=sid)
+                if quotes[item.quotation].voice != "author":  # the source's argument is in its author's words
+                    raise DataError(path, f"quotation {item.quotation!r} is {quotes[item.quotation].voice} speech: a claim, point "
+                                    "or recommendation of the source is shown by the author's own words", line=line, item=sid)
 
             def items(values):
                 return tuple(ArgumentItem(v.summary, v.quotation) for v in values)

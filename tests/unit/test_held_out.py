@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import json
 import re
 import subprocess
 import sys
@@ -129,9 +130,24 @@ def test_stance_label_with_quotes_is_data_not_code(data_copy):
     supports["label"] = "Supports' \" || alert(1) || '"
     path.write_text(yaml.safe_dump(records, allow_unicode=True, sort_keys=False, width=1000), encoding="utf-8")
     figure = charts.stance_matrix(load(data_copy))
-    spec = repr(figure.chart.to_dict() if hasattr(figure, "chart") else figure)
-    assert "alert(1)" not in re.sub(r"'label': '[^']*'|\"[^\"]*alert\(1\)[^\"]*\"", "", spec) or "datum.dark" in spec
-    assert "datum.stance ==" not in spec
+    spec = figure.chart.to_dict()
+    expressions: list[str] = []  # every string Vega evaluates as code: tests, expressions, calculations, filters
+
+    def walk(node):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key in ("test", "expr", "signal", "calculate", "filter") and isinstance(value, str):
+                    expressions.append(value)
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(spec)
+    assert expressions, "the stance matrix has expressions (the symbol colour): the test must see them"
+    assert not [e for e in expressions if "alert(1)" in e], expressions
+    assert "alert(1)" in json.dumps(spec, ensure_ascii=False)  # the label is still there, as data
+    assert not [e for e in expressions if "datum.stance ==" in e], expressions
 
 
 def test_reanchor_answers_files_of_the_wrong_shape(data_copy):
@@ -243,3 +259,54 @@ def json_string(value: str) -> str:
     import json
 
     return json.dumps(value, ensure_ascii=False)
+
+
+@pytest.mark.parametrize("what", ["stance label", "theme short title", "question label"])
+def test_two_things_readers_cannot_tell_apart(data_copy, what):
+    path = data_copy / "codebook.yaml"
+    book = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if what == "stance label":
+        book["stances"][1]["label"] = book["stances"][0]["label"]
+    elif what == "theme short title":
+        book["themes"][1]["short"] = book["themes"][0]["short"]
+    else:
+        book["themes"][0]["questions"][1]["label"] = book["themes"][0]["questions"][0]["label"]
+    path.write_text(yaml.safe_dump(book, allow_unicode=True, sort_keys=False, width=1000), encoding="utf-8")
+    assert f"duplicate {what}" in check(data_copy)
+
+
+@pytest.mark.parametrize("field", ["short_name", "sha256"])
+def test_two_sources_that_read_as_one(data_copy, field):
+    path = data_copy / "sources.yaml"
+    sources = yaml.safe_load(path.read_text(encoding="utf-8"))
+    first = {**sources[0], "short_name": sources[0].get("short_name") or sources[0]["author"].split()[-1]}
+    sources[1][field] = first[field]
+    path.write_text(yaml.safe_dump(sources, allow_unicode=True, sort_keys=False, width=1000), encoding="utf-8")
+    message = check(data_copy)
+    assert "sources.yaml" in message and ("short name" in message if field == "short_name" else "same checksum" in message)
+
+
+def test_an_argument_shown_by_reported_speech(data_copy):
+    evidence = load(data_copy)
+    reported = next(q for q in evidence.quotations.values() if q.voice == "reported" and q.source in evidence.arguments)
+    claim = evidence.arguments[reported.source].claim.quotation
+    _replace(data_copy / "arguments.yaml", f"quotation: {claim}}}", f"quotation: {reported.id}}}")
+    assert "reported speech" in check(data_copy)
+
+
+def test_a_second_coders_excerpt_across_a_caption(data_copy):
+    """An excerpt that runs from the end of one body part into the next (over the caption between them)."""
+    evidence = load(data_copy)
+    sid, source = next((sid, s) for sid, s in evidence.sources.items() if sum(p.kind == "body" for p in s.parts) > 1)
+    body = [p for p in source.parts if p.kind == "body"]
+    joined = " ".join(source.text[body[0].end - 30:body[0].end].split()) + " " + " ".join(source.text[body[1].start:body[1].start + 30].split())
+    path = data_copy / "coding-second.csv"
+    rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+    row = next(r for r in rows if r["source"] == sid and r["evidence"])
+    row["evidence"] = joined
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    path.write_text(out.getvalue(), encoding="utf-8")
+    assert "is not verbatim in the body" in check(data_copy)
