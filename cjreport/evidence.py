@@ -14,10 +14,12 @@ from .coding import (Adjudication, ChangelogEntry, Code, Codebook, Event, Second
                      load_codebook, load_coding, load_events, load_second_coding)
 from .corpus import Source, load_sources
 from .dataio import MAX_BYTES, read_yaml
+from .bundle import project_root
 from .errors import DataError
 from .quotations import Quotation, load_quotations
 
-DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+# data/ of the repository, or the copy an installed wheel carries (cjreport/bundle.py)
+DEFAULT_DATA_DIR = project_root() / "data"
 
 
 @dataclass(frozen=True)

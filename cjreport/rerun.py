@@ -14,7 +14,9 @@ import sys
 import time
 from pathlib import Path
 
-BOOK = Path(__file__).resolve().parent.parent / "book"
+from .bundle import project_root
+
+BOOK = project_root() / "book"
 
 
 def rerun(chapter: Path, out: Path, timeout: int = 120) -> float:

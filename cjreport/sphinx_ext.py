@@ -209,6 +209,7 @@ def _on_build_finished(app: Sphinx, exception: Exception | None) -> None:
     (rendering the charts takes seconds, and an unchanged rebuild should not)."""
     if exception is not None or app.builder.format != "html":
         return
+    from . import edition
     from .build import PACKAGE_DIR
     from .evidence import data_dir, fingerprint, load
     from .exports import ROOT, clean_notebook, write_downloads
@@ -219,8 +220,13 @@ def _on_build_finished(app: Sphinx, exception: Exception | None) -> None:
     # which myst-nb's reader draws at random), so an unchanged rebuild finds the same key and skips the charts
     written = {doc: clean_notebook(nb, prose.get(doc)) for doc, nb in notebooks.items()}
     digest = hashlib.sha256(fingerprint(data_dir()).encode() + json.dumps(written, sort_keys=True).encode())
-    for path in [*sorted(PACKAGE_DIR.glob("*.py")), ROOT / "CITATION.cff", root / "_toc.yml"]:
-        digest.update(str(path).encode() + b"\0" + path.read_bytes())
+    # everything the wheel, the citation and the source archive are made from (the archive is of the commit)
+    for path in [*sorted(PACKAGE_DIR.glob("*.py")), ROOT / "CITATION.cff", root / "_toc.yml", root / "_config.yml",
+                 root / "requirements.txt", root / "pyproject.toml", root / "setup.py", root / "book" / "references.bib",
+                 *sorted(root.glob("LICENSE*")), *sorted(root.glob("RIGHTS*"))]:
+        if path.is_file():
+            digest.update(str(path).encode() + b"\0" + path.read_bytes())
+    digest.update(edition.commit(root).encode())
     key_file = Path(app.outdir).parent / "cjreport" / "downloads.key"
     target = Path(app.outdir) / DOWNLOADS
     if target.exists() and key_file.exists() and key_file.read_text() == digest.hexdigest():
@@ -242,6 +248,17 @@ class ColophonDirective(SphinxDirective):
         return container.children
 
 
+class RightsDirective(SphinxDirective):
+    """The table of the source texts' authors and publishers (exports.rights), from data/sources.yaml."""
+
+    def run(self) -> list[nodes.Node]:
+        from .exports import rights
+
+        container = nodes.container()
+        self.state.nested_parse(StringList(rights().text.splitlines(), source=self.env.docname), self.content_offset, container)
+        return container.children
+
+
 def _always_reread_colophon(app: Sphinx, env: Any, added: set, changed: set, removed: set) -> list[str]:
     return [doc for doc, meta in env.metadata.items() if meta.get("cj-colophon") and doc not in removed]
 
@@ -249,37 +266,38 @@ def _always_reread_colophon(app: Sphinx, env: Any, added: set, changed: set, rem
 # --- The PDF (LaTeX builder) -------------------------------------------------------------------------------
 
 def edition(root: Path) -> tuple[str, str, str]:
-    """(commit, date, year) of this edition, for the title page: the commit checked out (marked when the
+    """(commit, date, year) of this build, for the title page: the commit checked out (marked when the
     tree has uncommitted changes) and the date the build is stamped with (SOURCE_DATE_EPOCH, set by
     cjreport.build from the commit's time). Outside git: "unversioned"."""
     import datetime
-    import os
-    import subprocess
 
-    commit = "unversioned"
-    try:
-        out = subprocess.run(["git", "-C", str(root), "rev-parse", "--short=12", "HEAD"],
-                             capture_output=True, text=True, timeout=10)
-        if out.returncode == 0 and out.stdout.strip():
-            commit = out.stdout.strip()
-            dirty = subprocess.run(["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no"],
-                                   capture_output=True, text=True, timeout=10)
-            if dirty.stdout.strip():
-                commit += " with uncommitted changes"
-    except (OSError, subprocess.SubprocessError):
-        pass
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
-    stamp = (datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc) if epoch.isdigit()
-             else datetime.datetime.now(datetime.timezone.utc))
-    return commit, f"{stamp.day} {stamp:%B %Y}", f"{stamp:%Y}"
+    from . import edition as editions
+
+    stamp = editions.stamp() or datetime.datetime.now(datetime.timezone.utc)
+    return editions.commit(root, short=True), f"{stamp.day} {stamp:%B %Y}", f"{stamp:%Y}"
+
+
+def datetime_words(iso: str) -> str:
+    """2026-12-06 -> 6 December 2026, as the title page writes dates."""
+    import datetime
+
+    day = datetime.date.fromisoformat(iso)
+    return f"{day.day} {day:%B %Y}"
 
 
 def _latex_edition(app: Sphinx, config: Any) -> None:
     """Define \\cjcommit, \\cjeditiondate and \\cjedityear, which the title page (_config.yml) prints."""
-    commit, date, year = edition(Path(app.confdir))
+    from . import edition as editions
+
+    commit, date, _ = edition(Path(app.confdir))
+    # the citation's year is the edition's (CITATION.cff), as in the HTML book's "How to cite"
+    year = editions.date_released(Path(app.confdir))[:4]
+    released = datetime_words(editions.date_released(Path(app.confdir)))
     elements = dict(config.latex_elements)
     elements["preamble"] = (f"\\newcommand{{\\cjcommit}}{{{commit}}}\n\\newcommand{{\\cjeditiondate}}{{{date}}}\n"
-                            f"\\newcommand{{\\cjedityear}}{{{year}}}\n" + elements.get("preamble", ""))
+                            f"\\newcommand{{\\cjedityear}}{{{year}}}\n"
+                            f"\\newcommand{{\\cjedition}}{{{editions.version(Path(app.confdir))}}}\n"
+                            f"\\newcommand{{\\cjreleased}}{{{released}}}\n" + elements.get("preamble", ""))
     config.latex_elements = elements
 
 
@@ -388,6 +406,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     # {eval}`name` in the prose: the same role in the book and in JupyterLab (cjreport/prose_values.py)
     app.setup_extension("cjreport.prose_values")
     app.add_directive("cj-colophon", ColophonDirective)
+    app.add_directive("cj-rights", RightsDirective)
     app.connect("env-get-outdated", _always_reread_colophon)
     app.connect("build-finished", _on_build_finished)
     app.connect("doctree-resolved", _transpose_for_print)
@@ -402,5 +421,10 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_node(RootHeader, override=True, latex=(_visit_root_header, _depart_root_header))
     app.connect("builder-inited", _on_builder_inited)
     app.connect("html-page-context", _on_page_context)
+    # citation tags on every page, and a root page with a title (before sphinx-external-toc's bare redirect)
+    from . import page_meta
+
+    app.connect("html-page-context", page_meta.on_page_context)
+    app.connect("build-finished", page_meta.write_root_page, priority=400)
     app.add_css_file("cjreport.css")
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,103 @@
+"""What a reader needs to rerun the chapters away from the repository: the package as a wheel (with the
+project's data inside it), the pinned requirements, and the edition's source as an archive.
+
+    pip install -r requirements.txt cjreport-<version>-py3-none-any.whl
+
+installs everything a downloaded chapter imports; the notebook then runs in any folder. The wheel is built
+from the repository's files with setuptools' own build backend (setup.py copies data/ into it), and is
+byte-identical between two builds of one commit: the wheel format dates its entries by SOURCE_DATE_EPOCH.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from . import edition
+from .bundle import PACKAGE, bundle_files
+
+# used when no SOURCE_DATE_EPOCH is set (a scratch build): any fixed date keeps two wheels equal
+FALLBACK_EPOCH = "315532800"  # 1980-01-01, the earliest date a zip entry can carry
+
+
+class DistributionError(RuntimeError):
+    pass
+
+
+def wheel_name(root: Path) -> str:
+    return f"cjreport-{edition.version(root)}-py3-none-any.whl"
+
+
+def source_archive_name(root: Path) -> str:
+    return f"china-japan-security-{edition.version(root)}-source.tar.gz"
+
+
+def build_wheel(root: Path, out: Path) -> Path:
+    """Build the wheel of the package at root into out (a scratch copy is built, so the repository gets no
+    build/ or egg-info directories); returns the wheel's path."""
+    import os
+
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="cjreport-wheel-") as scratch:
+        tree = Path(scratch) / "src"
+        for rel in ["pyproject.toml", "setup.py", *bundle_files(root)]:
+            (tree / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(root / rel, tree / rel)
+        shutil.copytree(PACKAGE, tree / "cjreport", ignore=shutil.ignore_patterns("__pycache__", "_project"))
+        env = {**os.environ, "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH") or FALLBACK_EPOCH}
+        # setuptools' PEP 517 backend, as pip would call it, without pip's isolated (downloading) environment
+        hook = "import sys; from setuptools import build_meta; print(build_meta.build_wheel(sys.argv[1]))"
+        done = subprocess.run([sys.executable, "-c", hook, str(Path(scratch) / "dist")], cwd=tree, env=env,
+                              capture_output=True, text=True)
+        if done.returncode != 0:
+            tail = " ".join((done.stderr or done.stdout).split())[-300:]
+            raise DistributionError(f"building the wheel failed: {tail}")
+        built = Path(scratch) / "dist" / done.stdout.strip().splitlines()[-1]
+        target = out / wheel_name(root)
+        if built.name != target.name:
+            raise DistributionError(f"the wheel is {built.name}, expected {target.name} (pyproject.toml's version?)")
+        shutil.copyfile(built, target)
+    return target
+
+
+def source_archive(root: Path, target: Path) -> bool:
+    """The edition's source as `git archive` writes it (entries dated by the commit, gzip without a
+    timestamp, so the same commit gives the same bytes). False outside a git checkout."""
+    if edition.commit(root) == "unversioned":
+        return False
+    prefix = source_archive_name(root).removesuffix(".tar.gz") + "/"
+    done = subprocess.run(["git", "-C", str(root), "archive", "--format=tar.gz", f"--prefix={prefix}",
+                           f"--output={target}", "HEAD"], capture_output=True, text=True)
+    if done.returncode != 0:
+        raise DistributionError(f"git archive failed: {' '.join(done.stderr.split())[:300]}")
+    return True
+
+
+def has_source_archive(root: Path) -> bool:
+    return edition.commit(root) != "unversioned"
+
+
+def rerun_instructions(root: Path) -> str:
+    """The downloads page's "Rerun a chapter anywhere" text (MyST): the two commands, and where the source is."""
+    from .markup import escape
+
+    wheel = wheel_name(root)
+    url = edition.repository_url(root)
+    if url:
+        where = f"The source of the book, its data and this package is at <{url}>"
+        where += (f"; this edition's own copy is {escape(source_archive_name(root))} below." if has_source_archive(root)
+                  else ".")
+    elif has_source_archive(root):
+        where = (f"The book has no public repository yet: the source of this edition (chapters, data, package, "
+                 f"build and tests) is the archive {escape(source_archive_name(root))} below.")
+    else:
+        where = "This copy of the book was built outside a repository, so no source archive is offered."
+    return (f"To rerun a chapter in any folder, with Python {escape('3.11')}: download the notebook, "
+            f"`requirements.txt` and `{wheel}` into one folder, and there run\n\n"
+            f"```bash\npython3 -m venv .venv && . .venv/bin/activate\n"
+            f"pip install -r requirements.txt {wheel}\njupyter lab\n```\n\n"
+            f"then open the notebook and run all its cells. The wheel carries the book's data, so the notebook "
+            f"needs no copy of the repository. {where}\n")
