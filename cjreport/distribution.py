@@ -35,17 +35,41 @@ def source_archive_name(root: Path) -> str:
     return f"china-japan-security-{edition.version(root)}-source.tar.gz"
 
 
-def build_wheel(root: Path, out: Path) -> Path:
-    """Build the wheel of the package at root into out (a scratch copy is built, so the repository gets no
-    build/ or egg-info directories); returns the wheel's path."""
+# The package's own repository: its build files (pyproject.toml, setup.py) and pinned requirements. A book
+# built from a scratch copy of the chapters (the tests' fixture books) takes them from here.
+REPOSITORY = PACKAGE.parent
+BUILD_FILES = ("pyproject.toml", "setup.py")
+
+
+def can_build_wheel() -> bool:
+    """False when the package runs from an installed wheel, which has no build files to make another."""
+    return all((REPOSITORY / name).is_file() for name in BUILD_FILES)
+
+
+def requirements(root: Path) -> Path:
+    return root / "requirements.txt" if (root / "requirements.txt").is_file() else REPOSITORY / "requirements.txt"
+
+
+def build_wheel(root: Path, out: Path, data: Path | None = None) -> Path:
+    """Build the wheel of the package with the book at root (its chapters, citation, configuration) and the
+    data the book was built from (data, default root/data) into out. A scratch tree is built, so the
+    repository gets no build/ or egg-info directories; returns the wheel's path."""
     import os
 
     out.mkdir(parents=True, exist_ok=True)
+    data = data or root / "data"
     with tempfile.TemporaryDirectory(prefix="cjreport-wheel-") as scratch:
         tree = Path(scratch) / "src"
-        for rel in ["pyproject.toml", "setup.py", *bundle_files(root)]:
-            (tree / rel).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(root / rel, tree / rel)
+        tree.mkdir()
+        for name in BUILD_FILES:
+            shutil.copyfile(REPOSITORY / name, tree / name)
+        shutil.copytree(data, tree / "data", ignore=shutil.ignore_patterns("__pycache__"))
+        for rel in bundle_files(root):
+            if rel.parts[0] != "data":
+                (tree / rel).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(root / rel, tree / rel)
+        if not (tree / "requirements.txt").exists():
+            shutil.copyfile(requirements(root), tree / "requirements.txt")
         shutil.copytree(PACKAGE, tree / "cjreport", ignore=shutil.ignore_patterns("__pycache__", "_project"))
         env = {**os.environ, "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH") or FALLBACK_EPOCH}
         # setuptools' PEP 517 backend, as pip would call it, without pip's isolated (downloading) environment

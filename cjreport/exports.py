@@ -465,12 +465,11 @@ def catalogue(evidence: Evidence | None = None, root: Path = ROOT) -> list[Downl
                   Download(f"charts/{slug}.svg", "Charts", f"Chart {slug}, SVG"),
                   Download(f"charts/{slug}.csv", "Charts", f"Chart {slug}, its data as CSV")]
     for docname in filter(lambda d: is_notebook(d, root), toc_docnames(root)):
-        items.append(Download(notebook_name(docname), "Chapters as notebooks", f"Chapter {Path(docname).name}, executed, with its outputs"))
-    items += [
-        Download(f"python/{distribution.wheel_name(root)}", "Rerun the chapters",
-                 "The book's Python package as a wheel, with the data inside it: the notebooks import it"),
-        Download("python/requirements.txt", "Rerun the chapters", "The pinned versions of every package the chapters use"),
-    ]
+        items.append(Download(notebook_name(docname), "Chapters as notebooks", f"Chapter {Path(docname).name}, executed, with its outputs; reads in any notebook viewer"))
+    if distribution.can_build_wheel():
+        items.append(Download(f"python/{distribution.wheel_name(root)}", "Rerun the chapters",
+                              "The book's Python package as a wheel, with the data inside it: the notebooks import it"))
+    items.append(Download("python/requirements.txt", "Rerun the chapters", "The pinned versions of every package the chapters use"))
     if distribution.has_source_archive(root):
         items.append(Download(f"source/{distribution.source_archive_name(root)}", "Source",
                               f"The source of this edition (commit {edition.commit(root, short=True)}): chapters, data, "
@@ -563,8 +562,9 @@ def write_downloads(target: Path, notebooks: dict[str, str], evidence: Evidence 
     (target / "datapackage.json").write_text(
         json.dumps(datapackage.descriptor(tables, ev), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     (target / "python").mkdir()
-    distribution.build_wheel(root, target / "python")
-    shutil.copyfile(root / "requirements.txt", target / "python" / "requirements.txt")
+    if distribution.can_build_wheel():
+        distribution.build_wheel(root, target / "python", ev.data_dir)
+    shutil.copyfile(distribution.requirements(root), target / "python" / "requirements.txt")
     if distribution.has_source_archive(root):
         (target / "source").mkdir()
         distribution.source_archive(root, target / "source" / distribution.source_archive_name(root))
