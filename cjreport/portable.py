@@ -10,7 +10,7 @@ The chapters in book/ stay MyST; only the downloads are converted, from the exec
 - Outputs in MyST (tables, quotations) get the same treatment: CommonMark in `text/markdown`, and the HTML
   beside it in `text/html`, which notebook viewers prefer.
 - Charts: the book's chart output is a container that only the book's charts.js draws. The download keeps it
-  (with its data table) and puts the chart's static SVG inside it, and offers the SVG as `image/svg+xml` too,
+  (with its data table) and puts the chart's static image inside it, and offers the image as `image/png` too,
   so a viewer without JavaScript shows the chart. Rerun in Jupyter, the chapter draws the interactive chart.
 
 Links into the book go to the published book when `html.baseurl` is configured (cjreport/edition.py), and
@@ -65,18 +65,58 @@ def commonmark(myst: str, values: dict[str, str] | None = None) -> tuple[str, st
     text = EVAL.sub(lambda m: escape(_shown(values[m[1]])) if m[1] in values else f"`{m[1]}`", myst)
     body = jupyter_html.body_html(text, header_level=1)
     # docutils wraps sections in <section>; markdownify keeps their content, headings as ATX (#).
-    markdown = markdownify(body, heading_style="ATX", bullets="-", escape_underscores=False,
+    # docutils writes inline code as <span class="docutils literal">, which markdownify would take for text
+    code = re.sub(r'<span class="docutils literal">(.*?)</span>', r"<code>\1</code>", body, flags=re.S)
+    markdown = markdownify(code, heading_style="ATX", bullets="-", escape_underscores=False,
                            escape_asterisks=True, strip=["style"])
-    return re.sub(r"\n{3,}", "\n\n", markdown).strip() + "\n", body
+    markdown = _heading_levels(re.sub(r"\n{3,}", "\n\n", markdown), _levels(text))
+    return markdown.strip() + "\n", body
 
 
-def _chart_svg(spec: dict) -> str:
+def _levels(myst: str) -> list[int]:
+    """The levels of the MyST's headings (#, ## ...), in order, outside code blocks."""
+    levels, fence = [], ""
+    for line in myst.splitlines():
+        if fence:
+            fence = "" if line.strip() == fence else fence
+        elif line.lstrip().startswith(("```", "~~~")):
+            stripped = line.lstrip()
+            fence = stripped[: len(stripped) - len(stripped.lstrip(stripped[0]))]
+        elif (match := re.match(r"(#{1,6}) ", line)):
+            levels.append(len(match[1]))
+    return levels
+
+
+def _heading_levels(markdown: str, levels: list[int]) -> str:
+    """docutils numbers a cell's headings from the first it meets (a cell holding only "## Section" gives
+    <h1>): give each heading back its level in the chapter."""
+    out, fence, heading = [], "", 0
+    for line in markdown.split("\n"):
+        if fence:
+            fence = "" if line.strip() == fence else fence
+        elif line.startswith(("```", "~~~")):
+            fence = line[: len(line) - len(line.lstrip(line[0]))]
+        elif (match := re.match(r"(#{1,6}) ", line)) and heading < len(levels):
+            line = "#" * levels[heading] + line[len(match[1]):]
+            heading += 1
+        out.append(line)
+    return "\n".join(out)
+
+
+def _chart_png(spec: dict) -> tuple[bytes, int, int]:
+    """The chart as PNG at twice its size, and its size in CSS pixels. PNG, not SVG: an SVG's text is set in
+    whatever font the viewer has, and vl-convert measured the labels in its own, so a viewer with wider fonts
+    cut the long axis labels (seen in Chromium); a PNG looks the same everywhere."""
+    import struct
+
     import vl_convert
 
     from .charts import VL_VERSION, _fix_width
 
     _fix_width(spec, STATIC_WIDTH)  # a file has no column to fit
-    return vl_convert.vegalite_to_svg(spec, vl_version=VL_VERSION)
+    png = vl_convert.vegalite_to_png(spec, scale=2, vl_version=VL_VERSION)
+    width, height = struct.unpack(">II", png[16:24])
+    return png, width // 2, height // 2
 
 
 def _portable_output(output: dict) -> None:
@@ -84,11 +124,14 @@ def _portable_output(output: dict) -> None:
     page_html = data.get("text/html")
     page_html = "".join(page_html) if isinstance(page_html, list) else page_html
     if page_html and CHART_CANVAS in page_html and (found := CHART_SPEC.search(page_html)):
-        svg = _chart_svg(json.loads(found[1].replace("<\\/", "</")))
-        alt = html.escape(str(json.loads(found[1].replace("<\\/", "</")).get("description", "Chart")), quote=True)
-        image = f'<img alt="{alt}" src="data:image/svg+xml;base64,{base64.b64encode(svg.encode()).decode()}">'
+        spec = json.loads(found[1].replace("<\\/", "</"))
+        png, width, height = _chart_png(spec)
+        encoded = base64.b64encode(png).decode("ascii")
+        alt = html.escape(str(spec.get("description", "Chart")), quote=True)
+        image = f'<img alt="{alt}" width="{width}" height="{height}" src="data:image/png;base64,{encoded}">'
         data["text/html"] = page_html.replace(CHART_CANVAS, f'<div class="cj-chart-canvas">{image}</div>', 1)
-        data["image/svg+xml"] = svg
+        data["image/png"] = encoded
+        output.setdefault("metadata", {})["image/png"] = {"width": width, "height": height}
         return
     myst = data.get("text/markdown")
     if myst:

@@ -183,13 +183,13 @@ def test_notebooks_in_nbconvert_show_no_myst_and_every_chart_as_an_image(html_di
         assert not MYST.search(text), f"{path.name}: nbconvert shows MyST: {text[max(0, MYST.search(text).start() - 80):][:200]!r}"
         page = BeautifulSoup((html_dir / "book" / f"{path.stem}.html").read_text(encoding="utf-8"), "html.parser")
         charts = len(page.select("article div.cj-chart"))
-        images = soup.select('div.cj-chart img[src^="data:image/svg+xml;base64,"]')
+        images = soup.select('div.cj-chart img[src^="data:image/png;base64,"]')
         assert len(images) == charts, f"{path.name}: {charts} charts on the page, {len(images)} static images in nbconvert"
         for img in images:
-            svg = base64.b64decode(img["src"].split(",", 1)[1])
-            assert etree.fromstring(svg).tag == "{http://www.w3.org/2000/svg}svg" and img.get("alt")
+            png = base64.b64decode(img["src"].split(",", 1)[1])
+            assert png[:8] == b"\x89PNG\r\n\x1a\n" and img.get("alt") and int(img["width"]) >= 300, path.name
         outputs = [o for c in nb["cells"] for o in c.get("outputs", []) if "cj-chart" in "".join(o.get("data", {}).get("text/html", ""))]
-        assert len(outputs) == charts and all("image/svg+xml" in o["data"] for o in outputs), path.name
+        assert len(outputs) == charts and all("image/png" in o["data"] for o in outputs), path.name
         charts_seen += charts
     assert charts_seen >= len(exports.CHARTS)
 
@@ -215,6 +215,12 @@ def test_notebook_links_and_references(html_dir):
             target = (path.parent / href.split("#")[0]).resolve()
             assert target.is_file(), f"{path.name}: link {href} leads nowhere"
             assert "_build" not in href
+        # headings keep their levels (docutils would renumber a cell's headings from the first it meets)
+        from cjreport.portable import _levels
+
+        headings = [len(m[1]) for c in nb["cells"] if c["cell_type"] == "markdown"
+                    for m in re.finditer(r"^(#{1,6}) (?!References$)", "".join(c["source"]), re.M)]
+        assert headings == _levels(chapter.split("\n---\n", 1)[-1]), path.name
         # the works the book's page cites (each links to its bibliography entry) are the notebook's references
         page = BeautifulSoup((html_dir / "book" / f"{path.stem}.html").read_text(encoding="utf-8"), "html.parser")
         works = {a["href"] for a in page.select('article a[href*="bibliography.html#"]')}
