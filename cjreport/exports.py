@@ -471,8 +471,10 @@ def catalogue(evidence: Evidence | None = None, root: Path = ROOT) -> list[Downl
                               "The book's Python package as a wheel, with the data inside it: the notebooks import it"))
     items.append(Download("python/requirements.txt", "Rerun the chapters", "The pinned versions of every package the chapters use"))
     if distribution.has_source_archive(root):
+        # the commit is named in the colophon, which is re-read on every build: this table is a chapter's output,
+        # which the execution cache keeps across commits
         items.append(Download(f"source/{distribution.source_archive_name(root)}", "Source",
-                              f"The source of this edition (commit {edition.commit(root, short=True)}): chapters, data, "
+                              "The source of this edition at the commit the colophon names: chapters, data, "
                               "package, build and tests, as git archive writes it"))
     return items
 
