@@ -31,6 +31,11 @@ def inputs_fingerprint(root: Path) -> str:
     for path in sorted(PACKAGE_DIR.glob("*.py")):
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
+    # the edition (CITATION.cff) and the configured addresses (_config.yml) show in chapters' outputs too
+    # (how to cite, the downloads table and the commands that name the wheel)
+    for path in (root / "CITATION.cff", root / "_config.yml"):
+        if path.is_file():
+            digest.update(path.name.encode() + path.read_bytes())
     return digest.hexdigest()
 
 
