@@ -89,19 +89,21 @@ def build_wheel(root: Path, out: Path, data: Path | None = None) -> Path:
 
 def source_archive(root: Path, target: Path) -> bool:
     """The edition's source as `git archive` writes it (entries dated by the commit, gzip without a
-    timestamp, so the same commit gives the same bytes). False outside a git checkout."""
-    if edition.commit(root) == "unversioned":
+    timestamp, so the same commit gives the same bytes): the package's repository at its commit, which is the
+    book's own repository except for a book built from a scratch copy of the chapters (the tests' fixtures),
+    whose chapters and downloads table must agree on it. False outside a git checkout."""
+    if not has_source_archive():
         return False
     prefix = source_archive_name(root).removesuffix(".tar.gz") + "/"
-    done = subprocess.run(["git", "-C", str(root), "archive", "--format=tar.gz", f"--prefix={prefix}",
+    done = subprocess.run(["git", "-C", str(REPOSITORY), "archive", "--format=tar.gz", f"--prefix={prefix}",
                            f"--output={target}", "HEAD"], capture_output=True, text=True)
     if done.returncode != 0:
         raise DistributionError(f"git archive failed: {' '.join(done.stderr.split())[:300]}")
     return True
 
 
-def has_source_archive(root: Path) -> bool:
-    return edition.commit(root) != "unversioned"
+def has_source_archive() -> bool:
+    return can_build_wheel() and edition.commit(REPOSITORY) != "unversioned"
 
 
 def rerun_instructions(root: Path) -> str:
@@ -112,9 +114,9 @@ def rerun_instructions(root: Path) -> str:
     url = edition.repository_url(root)
     if url:
         where = f"The source of the book, its data and this package is at <{url}>"
-        where += (f"; this edition's own copy is {escape(source_archive_name(root))} below." if has_source_archive(root)
+        where += (f"; this edition's own copy is {escape(source_archive_name(root))} below." if has_source_archive()
                   else ".")
-    elif has_source_archive(root):
+    elif has_source_archive():
         where = (f"The book has no public repository yet: the source of this edition (chapters, data, package, "
                  f"build and tests) is the archive {escape(source_archive_name(root))} below.")
     else:

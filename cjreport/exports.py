@@ -11,7 +11,6 @@ from __future__ import annotations
 import io
 import json
 import shutil
-import subprocess
 import uuid
 import zipfile
 from dataclasses import dataclass
@@ -470,7 +469,7 @@ def catalogue(evidence: Evidence | None = None, root: Path = ROOT) -> list[Downl
         items.append(Download(f"python/{distribution.wheel_name(root)}", "Rerun the chapters",
                               "The book's Python package as a wheel, with the data inside it: the notebooks import it"))
     items.append(Download("python/requirements.txt", "Rerun the chapters", "The pinned versions of every package the chapters use"))
-    if distribution.has_source_archive(root):
+    if distribution.has_source_archive():
         # the commit is named in the colophon, which is re-read on every build: this table is a chapter's output,
         # which the execution cache keeps across commits
         items.append(Download(f"source/{distribution.source_archive_name(root)}", "Source",
@@ -567,7 +566,7 @@ def write_downloads(target: Path, notebooks: dict[str, str], evidence: Evidence 
     if distribution.can_build_wheel():
         distribution.build_wheel(root, target / "python", ev.data_dir)
     shutil.copyfile(distribution.requirements(root), target / "python" / "requirements.txt")
-    if distribution.has_source_archive(root):
+    if distribution.has_source_archive():
         (target / "source").mkdir()
         distribution.source_archive(root, target / "source" / distribution.source_archive_name(root))
     return sorted(p for p in target.rglob("*") if p.is_file())

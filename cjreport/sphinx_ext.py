@@ -226,7 +226,7 @@ def _on_build_finished(app: Sphinx, exception: Exception | None) -> None:
                  *sorted(root.glob("LICENSE*")), *sorted(root.glob("RIGHTS*"))]:
         if path.is_file():
             digest.update(str(path).encode() + b"\0" + path.read_bytes())
-    digest.update(edition.commit(root).encode())
+    digest.update(edition.commit(root).encode() + edition.commit(PACKAGE_DIR.parent).encode())
     key_file = Path(app.outdir).parent / "cjreport" / "downloads.key"
     target = Path(app.outdir) / DOWNLOADS
     if target.exists() and key_file.exists() and key_file.read_text() == digest.hexdigest():
