@@ -32,6 +32,11 @@ def inputs_fingerprint(root: Path) -> str:
     for path in package_files():
         digest.update(str(path.relative_to(PACKAGE_DIR)).encode())
         digest.update(path.read_bytes())
+    # the edition (CITATION.cff) and the configured addresses (_config.yml) show in chapters' outputs too
+    # (how to cite, the downloads table and the commands that name the wheel)
+    for path in (root / "CITATION.cff", root / "_config.yml"):
+        if path.is_file():
+            digest.update(path.name.encode() + path.read_bytes())
     return digest.hexdigest()
 
 

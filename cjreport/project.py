@@ -9,8 +9,10 @@ import subprocess
 from functools import lru_cache
 from pathlib import Path
 
+from cjreport.bundle import project_root
+
 PACKAGE_DIR = Path(__file__).resolve().parent
-ROOT = PACKAGE_DIR.parent
+ROOT = project_root()  # the repository, or the copy of its files an installed wheel carries (cjreport/bundle.py)
 DATA_DIR = ROOT / "data"
 BOOK_DIR = ROOT / "book"
 PDF_NAME = "china-japan-security.pdf"
@@ -39,12 +41,15 @@ def _git(root: str) -> tuple[str, bool, str] | None:
     return sha, dirty, epoch
 
 
-def commit(root: Path = ROOT) -> str:
-    """The checked-out commit, marked when the working tree differs from it; "unversioned" outside git."""
+def commit(root: Path = ROOT, short: bool = False) -> str:
+    """The checked-out commit (12 digits if short), marked when the working tree differs from it; "unversioned"
+    outside git."""
     found = _git(str(root))
     if found is None:
         return "unversioned"
     sha, dirty, _ = found
+    if short:
+        return sha[:12] + (" with uncommitted changes" if dirty else "")
     return sha + (" (with uncommitted changes)" if dirty else "")
 
 
@@ -54,21 +59,20 @@ def commit_epoch(root: Path = ROOT) -> str:
     return found[2] if found and found[2].isdigit() else "1700000000"  # outside git: a fixed date, not the clock
 
 
-def _stamp() -> datetime.datetime | None:
+def stamp() -> datetime.datetime | None:
+    """The build's time from SOURCE_DATE_EPOCH (the build sets it from the commit), so rebuilds agree."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
     return datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc) if epoch.isdigit() else None
 
 
 def build_date() -> str:
     """The build's date from SOURCE_DATE_EPOCH (the build sets it from the commit), so rebuilds agree."""
-    stamp = _stamp()
-    return stamp.strftime("%Y-%m-%d %H:%M UTC") if stamp else "not recorded (built without SOURCE_DATE_EPOCH)"
+    when = stamp()
+    return when.strftime("%Y-%m-%d %H:%M UTC") if when else "not recorded (built without SOURCE_DATE_EPOCH)"
 
 
 def edition(root: Path = ROOT) -> tuple[str, str, str]:
     """(commit, date, year) of this edition, for the PDF's title page: the commit checked out, shortened (marked
     when the tree has uncommitted changes), and the date the build is stamped with. Outside git: "unversioned"."""
-    found = _git(str(root))
-    short = "unversioned" if found is None else found[0][:12] + (" with uncommitted changes" if found[1] else "")
-    stamp = _stamp() or datetime.datetime.now(datetime.timezone.utc)
-    return short, f"{stamp.day} {stamp:%B %Y}", f"{stamp:%Y}"
+    when = stamp() or datetime.datetime.now(datetime.timezone.utc)
+    return commit(root, short=True), f"{when.day} {when:%B %Y}", f"{when:%Y}"

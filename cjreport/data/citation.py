@@ -98,8 +98,10 @@ def cff_problems(root: Path) -> list[DataError]:
                                      (isinstance(a.get("family-names"), str) and isinstance(a.get("given-names"), str)))
             for a in authors):
         errors.append(DataError(path, "authors must be a list of {name} or {family-names, given-names}"))
-    if not isinstance(ref, dict) or not str(ref.get("year", "")).isdigit():
-        errors.append(DataError(path, "year must be a number (the preferred citation's year)"))
+    # the year: the preferred citation's own, else the edition's date-released (cjreport/exports takes it from there)
+    year = str((ref.get("year") if isinstance(ref, dict) else None) or str(cff.get("date-released", ""))[:4])
+    if not year.isdigit():
+        errors.append(DataError(path, "year must be a number (the preferred citation's year, or date-released)"))
     return errors
 
 

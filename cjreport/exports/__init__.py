@@ -22,11 +22,13 @@ from xml.etree import ElementTree as ET
 import pandas as pd
 import yaml
 
+from cjreport import edition
+from cjreport.chapters import fold_values_into_prose, is_notebook, notebook_name, toc_docnames
 from cjreport.data.evidence import Evidence, Segment, load
+from cjreport.exports import datapackage, distribution, portable
+from cjreport.project import ROOT, build_date, commit  # ROOT: the repository, or its copy in an installed wheel
 from cjreport.views.markup import Markdown, escape, list_table
 from cjreport.views.style import stance_colour
-from cjreport.chapters import fold_values_into_prose, is_notebook, notebook_name, toc_docnames
-from cjreport.project import ROOT, build_date, commit
 
 DOWNLOADS = "downloads"  # directory of the HTML output that holds every download
 QDPX_NAME = "china-japan-security.qdpx"
@@ -156,6 +158,14 @@ def web_annotations(evidence: Evidence | None = None) -> dict:
 
 # --- REFI-QDA project -----------------------------------------------------------------------------------
 
+# Each source's record as REFI-QDA variables (Text: a date may be only a year or a month, which xsd:date refuses).
+SOURCE_VARIABLES = (("author", "The author, as the text states it"), ("outlet", "Where the text was published"),
+                    ("date", "Date of publication, ISO 8601, as precise as known (YYYY, YYYY-MM or YYYY-MM-DD)"),
+                    ("date status", "printed (in the text) or inferred (from its content)"),
+                    ("kind", "Kind of text"), ("affiliation", "The author's affiliation"), ("title", "The title"),
+                    ("language", "ISO 639 language code"), ("sha256", "SHA-256 checksum of the text file"))
+
+
 def _q(tag: str) -> str:
     return f"{{{QDA_NS}}}{tag}"
 
@@ -185,7 +195,12 @@ def qde_project(evidence: Evidence | None = None) -> tuple[bytes, dict[str, str]
     code × document matrix show well: the count of each stance per question and source is read off the tree.
     Coded segments are the quotations, coded with their theme and with the question × stance of every cell
     they support, and (where data/segments.yaml exists) every body paragraph, coded with its themes and the
-    questions it bears on; a cell coded "not addressed" has no passage, so it is coded on the whole source.
+    questions it bears on. A cell coded "not addressed" has no passage of its own: it is coded on one selection
+    spanning the source's body (from its first to its last body paragraph, so furniture before and reader
+    comments after are outside it), the place where the question is absent. A selection, not the whole
+    source: QDA tools' importers (QualCoder's among them) keep codings of a text's selections and drop codings
+    attached to a source as a whole, which lost every "not addressed" cell.
+    Every source carries its author, outlet, date and the rest of its record as REFI-QDA variables.
     """
     ev = _ev(evidence)
     ET.register_namespace("", QDA_NS)
@@ -208,6 +223,10 @@ def qde_project(evidence: Evidence | None = None) -> tuple[bytes, dict[str, str]
                 snode = _sub(qnode, "Code", guid=stance_code[key], name=f"{question.id}: {stance.label}",
                              isCodable="true", color=stance_colour(stance.id))
                 _sub(snode, "Description", stance.definition)
+    variables = _sub(project, "Variables")
+    for name, description in SOURCE_VARIABLES:
+        _sub(_sub(variables, "Variable", guid=guid("variable", name), name=name, typeOfVariable="Text"),
+             "Description", description)
     cells_of = {qid: [(c.question, c.stance) for c in codes] for qid, codes in ev.citing.items()}
     sources = _sub(project, "Sources")
     paragraphs = sorted(segments(ev), key=lambda s: (s.source, s.start, s.id))
@@ -234,9 +253,20 @@ def qde_project(evidence: Evidence | None = None) -> tuple[bytes, dict[str, str]
                 _coding(sel, f"{seg.id}:{theme}", guid("theme", theme), user)
             for question in seg.questions:
                 _coding(sel, f"{seg.id}:{question}", guid("question", question), user)
-        for question in ev.codebook.questions:
-            if ev.coding[(question, sid)].stance == "not_addressed":
-                _coding(snode, f"{sid}:{question}", stance_code[(question, "not_addressed")], user)
+        absent = [q for q in ev.codebook.questions if ev.coding[(q, sid)].stance == "not_addressed"]
+        body = [part for part in source.parts if part.kind == "body"]
+        if absent and body:
+            sel = _sub(snode, "PlainTextSelection", guid=guid("selection", f"{sid}:body"), name=f"{sid} body",
+                       startPosition=str(min(p.start for p in body)), endPosition=str(max(p.end for p in body)),
+                       creatingUser=user)
+            _sub(sel, "Description", "The source's body, where the questions coded here are not addressed: "
+                                     + ", ".join(absent))
+            for question in absent:
+                _coding(sel, f"{sid}:{question}", stance_code[(question, "not_addressed")], user)
+        for name, _ in SOURCE_VARIABLES:
+            value = _sub(snode, "VariableValue")
+            _sub(value, "VariableRef", targetGUID=guid("variable", name))
+            _sub(value, "TextValue", str(getattr(source, name.replace(" ", "_"))))
     ET.indent(project)
     return ET.tostring(project, encoding="utf-8", xml_declaration=True) + b"\n", texts
 
@@ -257,9 +287,15 @@ def qdpx_bytes(evidence: Evidence | None = None) -> bytes:
 # --- citation -------------------------------------------------------------------------------------------
 
 def citation(root: Path = ROOT) -> dict:
-    """CITATION.cff at the repository root: the one definition BibTeX and RIS are made from (its counts of
-    sources taken from data/, cjreport/citation.py)."""
-    return yaml.safe_load(_cff_text(root))
+    """CITATION.cff as readers download it: the repository's file with its count of sources taken from data/
+    (cjreport/data/citation.py), and the repository's and the published book's URLs added when _config.yml sets
+    them (their one home), so nothing points at an address that is not there."""
+    cff = yaml.safe_load(_cff_text(root))
+    if edition.repository_url(root):
+        cff["repository-code"] = edition.repository_url(root)
+    if edition.book_url(root):
+        cff["url"] = edition.book_url(root)
+    return cff
 
 
 def _cff_text(root: Path = ROOT) -> str:
@@ -269,28 +305,56 @@ def _cff_text(root: Path = ROOT) -> str:
     return cff_text(root, len(load().sources))
 
 
+def citation_text(root: Path = ROOT) -> str:
+    """The downloadable CITATION.cff: the repository's file (its counts from data/) when nothing is added to it."""
+    text = _cff_text(root)
+    cff = citation(root)
+    if cff == yaml.safe_load(text):
+        return text
+    return yaml.safe_dump(cff, allow_unicode=True, sort_keys=False, width=110)
+
+
 def _cited(cff: dict) -> dict:
-    return cff.get("preferred-citation") or cff
+    """The reference to cite: the preferred citation, with the edition (version, date) and URLs of the file."""
+    ref = dict(cff.get("preferred-citation") or cff)
+    for key in ("version", "date-released", "repository-code", "url"):
+        if key in cff and key not in ref:
+            ref[key] = cff[key]
+    ref.setdefault("year", int(str(ref["date-released"])[:4]))
+    return ref
+
+
+def _names(ref: dict) -> list[str]:
+    return [a["name"] if "name" in a else f"{a['family-names']}, {a['given-names']}" for a in ref["authors"]]
 
 
 def bibtex(cff: dict | None = None) -> str:
     ref = _cited(cff or citation())
+    # Braces keep BibTeX from changing the case of the title and from splitting a corporate author.
     authors = " and ".join("{" + a["name"] + "}" if "name" in a else f"{a['family-names']}, {a['given-names']}"
                            for a in ref["authors"])
-    # Double braces keep BibTeX from changing the case of the title and from splitting the corporate author.
-    fields = [("title", "{" + ref["title"] + "}"), ("author", authors), ("year", str(ref["year"])),
-              ("type", ref.get("medium", "Research report")), ("note", ref.get("notes", ""))]
+    institution = (ref.get("institution") or {}).get("name", "")
+    date = str(ref["date-released"])
+    fields = [("title", "{" + ref["title"] + "}"), ("author", authors), ("institution", institution),
+              ("year", str(ref["year"])), ("month", date[5:7].lstrip("0")), ("date", date),
+              ("type", ref.get("medium", "Research report")), ("version", str(ref["version"])),
+              ("edition", str(ref["version"])), ("url", ref.get("url") or ref.get("repository-code", "")),
+              ("note", f"Edition {ref['version']} of {date}")]
     body = ",\n".join(f"  {k} = {{{v}}}" for k, v in fields if v)
     return f"@techreport{{cjreport{ref['year']},\n{body}\n}}\n"
 
 
 def ris(cff: dict | None = None) -> str:
     ref = _cited(cff or citation())
-    lines = ["TY  - RPRT", f"TI  - {ref['title']}"]
-    lines += [f"AU  - {a['name']}" if "name" in a else f"AU  - {a['family-names']}, {a['given-names']}" for a in ref["authors"]]
-    lines += [f"PY  - {ref['year']}"]
-    if ref.get("notes"):
-        lines.append(f"N1  - {ref['notes']}")
+    date = str(ref["date-released"])
+    lines = ["TY  - RPRT", f"TI  - {ref['title']}", *(f"AU  - {name}" for name in _names(ref)),
+             f"PY  - {ref['year']}", f"DA  - {date.replace('-', '/')}", f"ET  - {ref['version']}"]
+    if (ref.get("institution") or {}).get("name"):
+        lines.append(f"PB  - {ref['institution']['name']}")
+    if ref.get("medium"):
+        lines.append(f"M3  - {ref['medium']}")
+    if ref.get("url") or ref.get("repository-code"):
+        lines.append(f"UR  - {ref.get('url') or ref['repository-code']}")
     lines.append("ER  - ")
     return "\n".join(lines) + "\n"
 
@@ -299,12 +363,13 @@ def how_to_cite(root: Path = ROOT) -> Markdown:
     """The 'How to cite' text of the home page: the suggested citation, then BibTeX and RIS, all from CITATION.cff."""
     cff = citation(root)
     ref = _cited(cff)
-    names = ", ".join(a.get("name") or f"{a['family-names']}, {a['given-names']}" for a in ref["authors"])
+    where = f" {escape(ref.get('url') or ref['repository-code'])}" if ref.get("url") or ref.get("repository-code") else ""
     bib, ris_text = bibtex(cff), ris(cff)
     # A fence longer than any run of backticks in the citation: a title cannot close the block and become markup.
     fence = "`" * max(3, 1 + max((len(run) for run in re.findall(r"`+", bib + ris_text)), default=0))
-    return Markdown(f"{escape(names)} ({escape(str(ref['year']))}). *{escape(ref['title'])}*. "
-                    f"{escape(ref.get('medium', 'Research report'))}.\n\n"
+    return Markdown(f"{escape(', '.join(_names(ref)))} ({escape(str(ref['year']))}). *{escape(ref['title'])}*. "
+                    f"Edition {escape(str(ref['version']))} of {escape(str(ref['date-released']))}. "
+                    f"{escape(ref.get('medium', 'Research report'))}.{where}\n\n"
                     f"BibTeX:\n\n{fence}bibtex\n{bib}{fence}\n\nRIS:\n\n{fence}text\n{ris_text}{fence}\n")
 
 
@@ -316,13 +381,24 @@ VERSIONED = ("jupyter-book", "sphinx", "myst-nb", "pandas", "altair", "vl-conver
 
 def colophon(evidence: Evidence | None = None, root: Path = ROOT) -> Markdown:
     ev = _ev(evidence)
-    rows = [["Commit", f"`{commit(root)}`"], ["Build date", escape(build_date())]]
+    rows = [["Edition", escape(edition.identifier(root))], ["Commit", f"`{commit(root)}`"], ["Build date", escape(build_date())]]
     rows += [[escape(name), f"`{metadata.version(name)}`"] for name in VERSIONED]
     table = list_table(["Item", "Value"], rows, caption="How this edition was built", name="table-colophon", widths=[30, 70])
     # In the form of texts/SHA256SUMS, so `sha256sum -c` reads it; a code block also wraps in the PDF, where
     # a 64-digit checksum in a table cell cannot.
     sums = "\n".join(f"{s.sha256}  {s.file}" for s in ev.sources.values())
     return Markdown(table.text + f"\nThe source texts by SHA-256 checksum, one line per source ({escape(', '.join(f'{sid}: {s.short_name}' for sid, s in ev.sources.items()))}):\n\n```text\n{sums}\n```\n")
+
+
+def rights(evidence: Evidence | None = None) -> Markdown:
+    """Who the source texts belong to, as far as they say: each source's author and outlet as the text states
+    them, and what the text shows of its origin (data/sources.yaml; RIGHTS.md says why they are reproduced)."""
+    ev = _ev(evidence)
+    rows = [[f"{escape(sid)} {escape(s.short_name)}", escape(s.author), escape(s.outlet), escape(s.reliability)]
+            for sid, s in ev.sources.items()]
+    return list_table(["Source", "Author", "Published by", "What the text shows of its origin"], rows,
+                      caption="The source texts and who published them", name="table-rights", widths=[12, 18, 30, 40],
+                      classes="cj-cards")
 
 
 # --- the catalogue and the writer -----------------------------------------------------------------------
@@ -339,6 +415,8 @@ def catalogue(evidence: Evidence | None = None, root: Path = ROOT) -> list[Downl
         Download("data/quotations.json", "Quotations", "The same, as JSON records"),
         Download("data/events.csv", "Events", "Dated events the sources mention"),
         Download("data/events.json", "Events", "The same, as JSON records"),
+        Download("data/sources.csv", "Sources", "The sources: id, author, outlet, date, kind, SHA-256 checksum, title and the rest of their record"),
+        Download("datapackage.json", "Data dictionary", "Frictionless Data Package: every table's columns, their types, meanings and allowed values"),
         Download("annotations/quotations.jsonld", "Exchange formats", "Every quotation as a W3C Web Annotation (JSON-LD, TextQuoteSelector and TextPositionSelector)"),
         Download(f"qda/{QDPX_NAME}", "Exchange formats", "REFI-QDA project (.qdpx) with sources, codebook and coded quotations, for QualCoder, ATLAS.ti, MAXQDA"),
         Download("cite/CITATION.cff", "Citation", "Citation File Format 1.2.0"),
@@ -354,7 +432,17 @@ def catalogue(evidence: Evidence | None = None, root: Path = ROOT) -> list[Downl
                   Download(f"charts/{slug}.svg", "Charts", f"Chart {slug}, SVG"),
                   Download(f"charts/{slug}.csv", "Charts", f"Chart {slug}, its data as CSV")]
     for docname in filter(lambda d: is_notebook(d, root), toc_docnames(root)):
-        items.append(Download(notebook_name(docname), "Chapters as notebooks", f"Chapter {Path(docname).name}, executed, with its outputs"))
+        items.append(Download(notebook_name(docname), "Chapters as notebooks", f"Chapter {Path(docname).name}, executed, with its outputs; reads in any notebook viewer"))
+    if distribution.can_build_wheel():
+        items.append(Download(f"python/{distribution.wheel_name(root)}", "Rerun the chapters",
+                              "The book's Python package as a wheel, with the data inside it: the notebooks import it"))
+    items.append(Download("python/requirements.txt", "Rerun the chapters", "The pinned versions of every package the chapters use"))
+    if distribution.has_source_archive():
+        # the commit is named in the colophon, which is re-read on every build: this table is a chapter's output,
+        # which the execution cache keeps across commits
+        items.append(Download(f"source/{distribution.source_archive_name(root)}", "Source",
+                              "The source of this edition at the commit the colophon names: chapters, data, "
+                              "package, build and tests, as git archive writes it"))
     return items
 
 
@@ -426,7 +514,7 @@ def write_downloads(target: Path, notebooks: dict[str, str], evidence: Evidence 
         json.dumps(web_annotations(ev), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     (target / "qda" / QDPX_NAME).write_bytes(qdpx_bytes(ev))
     # CITATION.cff belongs to the repository the package is in (a copy of the book elsewhere may lack it)
-    (target / "cite" / "CITATION.cff").write_text(_cff_text(ROOT), encoding="utf-8")
+    (target / "cite" / "CITATION.cff").write_text(citation_text(), encoding="utf-8")
     (target / "cite" / "citation.bib").write_text(bibtex(citation()), encoding="utf-8")
     (target / "cite" / "citation.ris").write_text(ris(citation()), encoding="utf-8")
     for source in ev.sources.values():
@@ -435,7 +523,23 @@ def write_downloads(target: Path, notebooks: dict[str, str], evidence: Evidence 
     for rel, data in _chart_files(ev).items():
         (target / rel).write_bytes(data)
     for docname, text in notebooks.items():
-        (target / notebook_name(docname)).write_text(text, encoding="utf-8")
+        # as every notebook viewer reads it: CommonMark, static charts (cjreport/portable.py)
+        readable = portable.portable(json.loads(text))
+        (target / notebook_name(docname)).write_text(
+            json.dumps(readable, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    _write_table(datapackage.sources_frame(ev), target / "data" / "sources", json_too=False)
+    # the data dictionary of every table written above, read back as a reader's tool reads it
+    tables = {path.relative_to(target).as_posix(): pd.read_csv(path, dtype=None, keep_default_na=False)
+              for path in [*sorted((target / "data").glob("*.csv")), *sorted((target / "charts").glob("*.csv"))]}
+    (target / "datapackage.json").write_text(
+        json.dumps(datapackage.descriptor(tables, ev), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    (target / "python").mkdir()
+    if distribution.can_build_wheel():
+        distribution.build_wheel(root, target / "python", ev.data_dir)
+    shutil.copyfile(distribution.requirements(root), target / "python" / "requirements.txt")
+    if distribution.has_source_archive():
+        (target / "source").mkdir()
+        distribution.source_archive(root, target / "source" / distribution.source_archive_name(root))
     return sorted(p for p in target.rglob("*") if p.is_file())
 
 

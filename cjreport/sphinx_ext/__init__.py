@@ -29,7 +29,7 @@ from sphinxcontrib.bibtex.style.referencing.author_year import AuthorYearReferen
 
 from cjreport.chapters import notebook_name
 from cjreport.exports import DOWNLOADS
-from cjreport.project import PDF_NAME, ROOT, edition, package_files
+from cjreport.project import PDF_NAME, ROOT, package_files
 from cjreport.sphinx_ext.prose_values import shown_values
 
 
@@ -241,19 +241,25 @@ def _on_build_finished(app: Sphinx, exception: Exception | None) -> None:
     (rendering the charts takes seconds, and an unchanged rebuild should not)."""
     if exception is not None or app.builder.format != "html":
         return
+    from cjreport import edition
     from cjreport.data.evidence import data_dir, fingerprint, load
     from cjreport.exports import clean_notebook, write_downloads
 
     root, prose = Path(app.srcdir), shown_values(app.env)
     chapters = _notebooks(app)
     # The key is taken from what the downloads are made of — the chapters' text, the values their prose showed,
-    # the data, the package, the pinned requirements — not from the executed notebooks: a chapter's outputs are
-    # a function of these (the execution cache rests on the same premise), and reading 15 executed chapters
-    # back out of the cache took most of an unchanged rebuild.
+    # the data, the package, the pinned requirements, what the wheel, the citation and the source archive are
+    # made of (the archive is of the commit) — not from the executed notebooks: a chapter's outputs are a
+    # function of these (the execution cache rests on the same premise), and reading 15 executed chapters back
+    # out of the cache took most of an unchanged rebuild.
     digest = hashlib.sha256(fingerprint(data_dir()).encode() + json.dumps(prose, sort_keys=True).encode())
-    for path in [*package_files(), ROOT / "CITATION.cff", ROOT / "requirements.txt", root / "_toc.yml",
+    for path in [*package_files(), ROOT / "CITATION.cff", root / "_toc.yml", root / "_config.yml",
+                 root / "requirements.txt", root / "pyproject.toml", root / "setup.py", root / "book" / "references.bib",
+                 *sorted(root.glob("LICENSE*")), *sorted(root.glob("RIGHTS*")),
                  *(Path(app.srcdir) / f"{doc}.md" for doc in chapters)]:
-        digest.update(str(path).encode() + b"\0" + path.read_bytes())
+        if path.is_file():
+            digest.update(str(path).encode() + b"\0" + path.read_bytes())
+    digest.update(edition.commit(root).encode() + edition.commit(ROOT).encode())
     key_file = Path(app.outdir).parent / "cjreport" / "downloads.key"
     target = Path(app.outdir) / DOWNLOADS
     if target.exists() and key_file.exists() and key_file.read_text() == digest.hexdigest():
@@ -277,91 +283,23 @@ class ColophonDirective(SphinxDirective):
         return container.children
 
 
+class RightsDirective(SphinxDirective):
+    """The table of the source texts' authors and publishers (exports.rights), from data/sources.yaml."""
+
+    def run(self) -> list[nodes.Node]:
+        from cjreport.exports import rights
+
+        container = nodes.container()
+        self.state.nested_parse(StringList(rights().text.splitlines(), source=self.env.docname), self.content_offset, container)
+        return container.children
+
+
 def _always_reread_colophon(app: Sphinx, env: Any, added: set, changed: set, removed: set) -> list[str]:
     return [doc for doc, meta in env.metadata.items() if meta.get("cj-colophon") and doc not in removed]
 
 
-# --- The PDF (LaTeX builder) -------------------------------------------------------------------------------
+# --- The PDF (the print form of tables) ----------------------------------------------------------------
 
-def _latex_edition(app: Sphinx, config: Any) -> None:
-    """Define \\cjcommit, \\cjeditiondate and \\cjedityear, which the title page (_config.yml) prints."""
-    commit, date, year = edition(Path(app.confdir))
-    elements = dict(config.latex_elements)
-    elements["preamble"] = (f"\\newcommand{{\\cjcommit}}{{{commit}}}\n\\newcommand{{\\cjeditiondate}}{{{date}}}\n"
-                            f"\\newcommand{{\\cjedityear}}{{{year}}}\n" + elements.get("preamble", ""))
-    config.latex_elements = elements
-
-
-def _visit_root_header(self: Any, node: Any) -> None:
-    # The introduction's own subheadings: unnumbered sections (jupyterbook-latex draws them as bold list items).
-    self.body.append("\n\\section*{")
-
-
-def _depart_root_header(self: Any, node: Any) -> None:
-    self.body.append("}\n")
-
-
-def _part_numbering(app: Sphinx, doctree: Any, docname: str) -> None:
-    """Number parts and chapters as the HTML book does: parts by caption only, chapters of numbered parts
-    1, 2, 3 … across parts, chapters of an unnumbered part (Reference) without numbers."""
-    from docutils import nodes
-
-    if app.builder.format != "latex" or docname != app.config.root_doc:
-        return
-    sitemap = getattr(app.config, "external_site_map", None)
-    if sitemap is None:
-        return
-    numbered = {tree.caption: bool(tree.numbered) for tree in sitemap.root.subtrees}
-    for section in list(doctree.findall(nodes.section)):
-        caption = section.get("docname")
-        if caption not in numbered or not section.children or not isinstance(section[0], nodes.title):
-            continue
-        # before the \\part: no "Part I" line; after it: chapter numbers on or off for this part
-        section.parent.insert(section.parent.index(section),
-                              nodes.raw("", "\\setcounter{secnumdepth}{-2}\n", format="latex"))
-        section.insert(1, nodes.raw("", f"\\setcounter{{secnumdepth}}{{{2 if numbered[caption] else -1}}}\n",
-                                    format="latex"))
-
-
-def _bibliography_in_place(app: Sphinx, doctree: Any, docname: str) -> None:
-    """jupyterbook-latex moves every bibliography to the end of the PDF, after whatever chapter comes last:
-    put it back into the chapter that holds the bibliography directive."""
-    from sphinx import addnodes
-    from sphinx.builders.latex.nodes import thebibliography
-
-    if app.builder.format != "latex" or docname != app.config.root_doc:
-        return
-    homes = {key.docname for key in app.env.get_domain("cite").bibliographies}
-    targets = [node for node in doctree.findall(addnodes.start_of_file) if node.get("docname") in homes]
-    if len(targets) != 1:
-        return
-    sections = [child for child in targets[0].children if child.tagname == "section"]
-    for bib in [node for node in doctree.children if isinstance(node, thebibliography)]:
-        doctree.remove(bib)
-        (sections[0] if sections else targets[0]).append(bib)
-
-
-def _breakable_literals(app: Sphinx, doctree: Any, docname: str) -> None:
-    """A long unbroken code string (a checksum, a file path) may break across lines in the PDF: split it into
-    pieces with a break allowed between them. The characters are unchanged, so a copy from the PDF matches."""
-    from docutils import nodes
-
-    if app.builder.format != "latex":
-        return
-    for literal in list(doctree.findall(nodes.literal)):
-        text = literal.astext()
-        if len(text) < 24 or " " in text or literal.children and not isinstance(literal[0], nodes.Text):
-            continue
-        pieces = []
-        for start in range(0, len(text), 8):
-            if pieces:
-                pieces.append(nodes.raw("", "\\allowbreak{}", format="latex"))
-            pieces.append(nodes.literal(text[start:start + 8], text[start:start + 8], classes=literal.get("classes", [])))
-        literal.replace_self(pieces)
-
-
-# Tables whose columns are the sources' fields, one row per source: on the page they are turned so each
-# source is a column and each field a row (seven fields in eight narrow columns broke words letter by letter).
 PRINT_TRANSPOSED = {"table-source-profiles"}
 
 
@@ -402,21 +340,20 @@ def setup(app: Sphinx) -> dict[str, Any]:
     # the PDF edition: Typst, tagged PDF/UA-1 (cjreport/sphinx_ext/typst_pdf.py)
     app.setup_extension("cjreport.sphinx_ext.typst_pdf")
     app.add_directive("cj-colophon", ColophonDirective)
+    app.add_directive("cj-rights", RightsDirective)
     app.connect("env-get-outdated", _always_reread_colophon)
     app.connect("build-finished", _on_build_finished)
     app.connect("doctree-resolved", _transpose_for_print)
     app.connect("config-inited", _on_config_inited, priority=100)
     app.connect("env-before-read-docs", _on_env_before_read_docs)
-    app.connect("config-inited", _latex_edition, priority=900)
-    app.connect("doctree-resolved", _part_numbering)
-    app.connect("doctree-resolved", _bibliography_in_place)
-    app.connect("doctree-resolved", _breakable_literals)
-    from sphinx_jupyterbook_latex.nodes import RootHeader
-
-    app.add_node(RootHeader, override=True, latex=(_visit_root_header, _depart_root_header))
     app.connect("builder-inited", _on_builder_inited)
     app.connect("builder-inited", _declare_parallel_safe)
     app.connect("builder-inited", _create_execution_cache)
     app.connect("html-page-context", _on_page_context)
+    # citation tags on every page, and a root page with a title (before sphinx-external-toc's bare redirect)
+    from cjreport.sphinx_ext import page_meta
+
+    app.connect("html-page-context", page_meta.on_page_context)
+    app.connect("build-finished", page_meta.write_root_page, priority=400)
     app.add_css_file("cjreport.css")
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

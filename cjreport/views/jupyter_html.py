@@ -11,6 +11,7 @@ this form: `_config.yml` makes its builders take `text/markdown` first.
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 from functools import lru_cache
 
 from docutils import nodes
@@ -38,11 +39,8 @@ div.cj-jupyter table th,div.cj-jupyter table td{border:1px solid #bbb;padding:.2
 </style>"""
 
 
-@lru_cache(maxsize=1)
-def _bibliography() -> dict[str, tuple[str, str]]:
-    """bibkey -> (author names as cited, year), from data/ (the sources) and book/references.bib."""
-    from pybtex.database import parse_string
-
+def bibliography_text() -> str:
+    """Every BibTeX entry the chapters may cite: the sources' (written from data/) and book/references.bib."""
     from cjreport.data import bib
     from cjreport.data.evidence import load
 
@@ -50,6 +48,15 @@ def _bibliography() -> dict[str, tuple[str, str]]:
     references = ROOT / "book" / "references.bib"
     if references.exists():
         text += "\n" + references.read_text(encoding="utf-8")
+    return text
+
+
+@lru_cache(maxsize=1)
+def _bibliography() -> dict[str, tuple[str, str]]:
+    """bibkey -> (author names as cited, year), from data/ (the sources) and book/references.bib."""
+    from pybtex.database import parse_string
+
+    text = bibliography_text()
     out = {}
     for key, entry in parse_string(text, "bibtex").entries.items():
         people = entry.persons.get("author") or entry.persons.get("editor") or []
@@ -126,10 +133,27 @@ def _ref(name, rawtext, text, lineno, inliner, options=None, content=None):
     return [_link(title, f"{BOOK}{page}.html#{_anchor(target)}", rawtext)], []
 
 
+@lru_cache(maxsize=None)
+def page_title(page: str) -> str:
+    """A chapter's title (its first heading), as the book's {doc} links show it; the page's name if none."""
+    path = ROOT / "book" / f"{page}.md"
+    heading, fence = page, ""
+    for line in path.read_text(encoding="utf-8").splitlines() if path.is_file() else []:
+        if fence:  # inside a code cell, where "# " starts a comment
+            fence = "" if line.rstrip() == fence else fence
+        elif line.startswith("```"):
+            fence = line[: len(line) - len(line.lstrip("`"))]
+        elif line.startswith("# "):
+            heading = line[2:].strip()
+            break
+    # a heading that takes a value from the code ({eval}) would show its name: the page's name reads better
+    return page if "{" in heading else heading
+
+
 def _doc(name, rawtext, text, lineno, inliner, options=None, content=None):
     title, target = _split(text)
     page = target.removesuffix(".md").lstrip("/").removeprefix("book/")
-    return [_link(title, f"{BOOK}{page}.html", rawtext)], []
+    return [_link(page_title(page) if title == target else title, f"{BOOK}{page}.html", rawtext)], []
 
 
 def _term(name, rawtext, text, lineno, inliner, options=None, content=None):
@@ -181,9 +205,9 @@ class _Box(Directive):
     def run(self):
         kind = self.name.split("-")[-1] if self.name != "grid" else "grid"
         node = nodes.container(classes=[f"cj-{kind}"])
-        if self.arguments:
+        if self.arguments and kind != "grid":  # a grid's argument is its column counts ("1 1 2 2"), not a title
             title, _ = self.state.inline_text(self.arguments[0], self.lineno)
-            node += nodes.paragraph("", "", *title, classes=["cj-card-title"])
+            node += nodes.paragraph("", "", nodes.strong("", "", *title), classes=["cj-card-title"])
         self.state.nested_parse(self.content, self.content_offset, node)
         return [node]
 
@@ -203,8 +227,25 @@ def _register() -> None:
     directives.register_directive("only", _Only)
 
 
-def to_html(myst: str) -> str:
+@contextmanager
+def book_links(base: str):
+    """Within the block, links into the book point at base (the published book's book/ folder, or a path to
+    it) instead of the built book beside the chapters: a downloaded notebook is not beside them."""
+    global BOOK
+    saved, BOOK = BOOK, base
+    try:
+        yield
+    finally:
+        BOOK = saved
+
+
+def to_html(myst: str, header_level: int = 2) -> str:
     """Render a MyST fragment to an HTML fragment (docutils' html5 writer), with the local stand-in roles."""
+    return f'{STYLE}<div class="cj-jupyter">{body_html(myst, header_level)}</div>'
+
+
+def body_html(myst: str, header_level: int = 2) -> str:
+    """The HTML of a MyST fragment, without the stylesheet and wrapper to_html adds."""
     from myst_parser.parsers.docutils_ import Parser
 
     _register()
@@ -216,13 +257,14 @@ def to_html(myst: str) -> str:
             "report_level": 5, "halt_level": 5, "warning_stream": False,
             "embed_stylesheet": False, "output_encoding": "unicode", "input_encoding": "unicode",
             "syntax_highlight": "none", "doctitle_xform": False, "sectsubtitle_xform": False,
-            "initial_header_level": 2,
+            "initial_header_level": header_level,
         },
     )
-    # Raw HTML written for the book (the quotation index) links to pages beside it: in Jupyter those pages
-    # are in the built book.
-    body = _BOOK_PAGE_LINK.sub(lambda m: f'href="{BOOK}{m[1]}', parts["body"])
-    return f'{STYLE}<div class="cj-jupyter">{body}</div>'
+    # Raw HTML written for the book (the quotation index, the downloads table) links to pages beside it and to
+    # files above it (../downloads/): in Jupyter both are in the built book. (The roles' links already point
+    # into the book, and are left alone.)
+    body = re.sub(r'href="(?!' + re.escape(BOOK) + r')\.\./', f'href="{BOOK}../', parts["body"])
+    return _BOOK_PAGE_LINK.sub(lambda m: f'href="{BOOK}{m[1]}', body)
 
 
 _BOOK_PAGE_LINK = re.compile(r'href="(?![a-zA-Z][\w+.-]*:|/|#|\.\./)([\w-]+\.html)')

@@ -261,6 +261,9 @@ def test_metadata(pdf_text):
 def test_title_page_names_edition_and_citation(pages):
     first = squash(pages[0])
     assert "Edition" in pages[0] and "Howtocite" in first
+    from cjreport import edition  # the edition's version (CITATION.cff) and its licence, on the title page
+
+    assert f"Edition{edition.version()}of" in first and "CCBY4.0" in first
     commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short=12", "HEAD"], capture_output=True, text=True).stdout.strip()
     assert commit and commit in first or "unversioned" in first
 
