@@ -223,7 +223,7 @@ def cmd_reanchor(args) -> int:
 
 def _propose(name: str):
     def run(args) -> int:
-        from cjreport.authoring.commands import propose
+        from cjreport.authoring import propose
 
         return getattr(propose, name)(args)
     return run

@@ -128,7 +128,7 @@ def test_chart_in_jupyter_is_the_offline_altair_widget(monkeypatch):
 def test_chart_in_the_book_is_html_and_svg(monkeypatch):
     monkeypatch.setenv("CJREPORT_TARGET", "book")
     bundle = charts.timeline()._repr_mimebundle_()
-    # SVG (vector) is the PDF's (Typst builder's) form of the chart: see tests/test_pdf.py
+    # SVG (vector) is the PDF's (Typst builder's) form of the chart: see tests/book/test_pdf.py
     assert {"text/html", "image/svg+xml"} <= set(bundle)
     assert bundle["image/svg+xml"].lstrip().startswith("<svg")
     assert "application/vnd.jupyter.widget-view+json" not in bundle

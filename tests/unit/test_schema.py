@@ -1,6 +1,6 @@
 """Every kind of bad input seen in issue 13 gives one line, `error: data/<file>:<line> [<id>]: …`, from
 `python -m cjreport.build --check` (which `make check`, `make book` and `make test` run first): never a
-traceback, never a hang. One test per group of the issue; tests/test_schema_fuzz.py mutates at random.
+traceback, never a hang. One test per group of the issue; tests/unit/test_schema_fuzz.py mutates at random.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ def check(data: Path, *, timeout: float = 60) -> str:
     assert result.returncode != 0, "bad data accepted: " + result.stdout
     assert len(lines) == 1, result.stderr[-3000:]
     assert LINE.match(lines[0]), lines[0]
-    print(lines[0])  # `pytest -s tests/test_schema.py` lists what each kind of bad input gives
+    print(lines[0])  # `pytest -s tests/unit/test_schema.py` lists what each kind of bad input gives
     return lines[0]
 
 
