@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -141,9 +143,27 @@ def _jupyter_book(root: Path, work: Path, builder: str, out: Path, log) -> None:
     stage = "pdf" if builder in ("pdflatex", "typst") else builder
     status = log.run(cmd, cwd=root, env=env, stage=stage)
     if status != 0:
+        causes = "".join(f"\n{line}" for line in _chapter_errors(log.path, root, out, env))
         raise SystemExit(f"build failed: jupyter-book {builder} exited with {status}; "
                          f"{len(log.warnings)} warning(s) or error(s) above; the previous book is left in place; "
-                         f"full log: {shown(log.path, root)}")
+                         f"full log: {shown(log.path, root)}{causes}")
+
+
+def _chapter_errors(log_path: Path, root: Path, out: Path, env: dict[str, str]) -> list[str]:
+    """What failed in each chapter that failed. Read in parallel, Sphinx names a failing chapter but drops its
+    traceback (a SphinxParallelError carries only the path): each such chapter is run again alone
+    (cjreport.rerun), which says in one line which cell raised what."""
+    try:
+        found = re.findall(r"ExecutionError: (\S+?\.md)", log_path.read_text(encoding="utf-8", errors="replace"))
+    except OSError:
+        return []
+    lines = []
+    for chapter in dict.fromkeys(found):
+        result = subprocess.run([sys.executable, "-m", "cjreport.rerun", chapter, "-o", str(out / "cjreport" / "failed.ipynb")],
+                                cwd=root, env=env, capture_output=True, text=True, timeout=600)
+        said = (result.stderr.strip() or result.stdout.strip()).splitlines()
+        lines.append(said[-1] if said else f"error: {chapter} failed (run `python -m cjreport.rerun {chapter}`)")
+    return lines
 
 
 def build(root: Path, out: Path, pdf: bool) -> None:
