@@ -104,9 +104,13 @@ class BookTypstBuilder(TypstBuilder):
         shutil.copytree(source, outdir / "templates", dirs_exist_ok=True)
 
     def _write_metadata(self, title: str, extra_metadata: dict[str, Any], outdir: Path) -> None:
+        import datetime
+
+        from cjreport import edition as editions
         from cjreport.project import edition
 
         commit, date, year = edition(Path(self.confdir))
+        released = datetime.date.fromisoformat(editions.date_released(Path(self.confdir)))
         stamp = _source_date() or int(time.time())
         day = time.gmtime(stamp)
         metadata = {
@@ -117,6 +121,9 @@ class BookTypstBuilder(TypstBuilder):
             "commit": commit,
             "edition_date": date,
             "year": year,
+            # the edition's identifier, from CITATION.cff (cjreport/edition.py): "1.0.0", "6 December 2026"
+            "version": editions.version(Path(self.confdir)),
+            "released": f"{released.day} {released:%B %Y}",
             **extra_metadata,
         }
         (outdir / "metadata.json").write_text(json.dumps(metadata, ensure_ascii=False, indent=1), encoding="utf-8")
@@ -320,7 +327,10 @@ def _documents(app: Sphinx, config: Any) -> None:
 def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("sphinxcontrib_typstbuilder")
     app.add_builder(BookTypstBuilder, override=True)
-    app.set_translator("typst", BookTypstTranslator, override=True)
+    # The translator is the builder's own default, not registered with app.set_translator: pydata-sphinx-theme
+    # wraps the HTML translator (adding aria-level to every role="heading") only while no translator is registered,
+    # and a registered one for typst left the HTML sidebar's captions without it (axe: aria-required-attr).
+    BookTypstBuilder.default_translator_class = BookTypstTranslator
     app.add_node(part)
     app.add_post_transform(ChartsForPrint)
     app.connect("config-inited", _documents, priority=950)
