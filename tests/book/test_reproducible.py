@@ -35,7 +35,7 @@ def test_second_clean_build_is_identical(html_dir, tmp_path):
     result = subprocess.run([sys.executable, "-m", "cjreport.build", "--root", str(ROOT), "--out", str(out)],
                             capture_output=True, text=True, timeout=1800, env=dict(os.environ))
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    log = result.stdout + result.stderr
+    log = (out / "build.log").read_text(encoding="utf-8")  # jupyter-book's whole output (the terminal is quiet)
     assert "Executing notebook" not in log and "Using cached notebook" in log
     assert differing_files(html_dir, built / "html") == [], "a rebuild from the execution cache differs"
 
