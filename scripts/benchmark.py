@@ -55,13 +55,14 @@ def build(root: Path, out: Path, *, pdf: bool = False) -> tuple[float, int, str]
     elapsed = time.perf_counter() - started
     if result.returncode != 0:
         sys.exit(f"benchmark: build failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
-    log = result.stdout + result.stderr
+    # jupyter-book's own output is in the build log (the terminal is quiet): count executed chapters there
+    log = result.stdout + result.stderr + (out / "build.log").read_text(encoding="utf-8", errors="replace")
     executed = len(re.findall(r"Executing notebook using", log))
     return elapsed, executed, log
 
 
 def chart_draw_times(html: Path) -> dict[str, float]:
-    from tests.browser import offline_browser, serve
+    from tests.chromium import offline_browser, serve
 
     times = {}
     with serve(html) as base, offline_browser(base) as open_page:
