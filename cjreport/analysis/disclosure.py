@@ -51,3 +51,30 @@ def sample_size(evidence: Evidence | None = None) -> SampleSize:
     return SampleSize(len(pairs), blank, len(positioned), sum(a == b for a, b in positioned),
                       min(a.units for a in per_theme), max(a.units for a in per_theme),
                       ev.codebook.theme(widest.scope).short, widest.low, widest.high)
+
+
+@dataclass(frozen=True)
+class Recoding:
+    date: str  # the changelog date of the latest round of rule changes or added questions
+    questions: int  # questions the round recoded or added
+    cells: int  # their cells, coded again by both coders
+    agreed: int
+    kept_first: int  # of the round's disagreements, how many the adjudication settled each way
+    kept_second: int
+
+
+def latest_recoding(evidence: Evidence | None = None) -> Recoding | None:
+    """The latest dated round of the codebook changelog that changed rules or added questions: its cells were
+    coded again by both coders, so the methods chapter says how that round's agreement and adjudication went.
+    None when the changelog records no such round."""
+    ev = evidence or load()
+    rounds = [e for e in (ev.changelog or []) if e.change in ("rule", "add")]
+    if not rounds:
+        return None
+    date = max(e.date for e in rounds)
+    questions = sorted({q for e in rounds if e.date == date for q in e.questions})
+    first, second = agreement.first_coding(ev), agreement.second_codes(ev)
+    cells = [(q, s) for q in questions for s in ev.sources]
+    decided = [d for d in agreement.decisions(ev) if (d.question, d.source) in set(cells)]
+    return Recoding(date, len(questions), len(cells), sum(first[c] == second[c] for c in cells),
+                    sum(d.final == d.first for d in decided), sum(d.final == d.second for d in decided))

@@ -123,3 +123,22 @@ def test_an_adjudication_that_coding_csv_does_not_carry_is_refused(data_copy):
         writer.writerows(rows)
     with pytest.raises(DataError, match="but coding.csv has"):
         ag.decisions(load(data_copy))
+
+
+def test_latest_recoding_is_counted_from_the_files(evidence):
+    """The methods chapter's second-round figures: recomputed here from the changelog and the two coding files."""
+    import csv
+
+    from cjreport.analysis import disclosure
+
+    r = disclosure.latest_recoding(evidence)
+    assert r is not None
+    data = evidence.data_dir
+    questions = {q for e in evidence.changelog if e.change in ("rule", "add") and e.date == r.date for q in e.questions}
+    first = {(row["question"], row["source"]): row["stance"] for row in csv.DictReader(open(data / "coding-first.csv", encoding="utf-8"))}
+    second = {(row["question"], row["source"]): row["stance"] for row in csv.DictReader(open(data / "coding-second.csv", encoding="utf-8"))}
+    cells = [k for k in first if k[0] in questions]
+    assert r.cells == len(cells) == len(questions) * len(evidence.sources)
+    assert r.agreed == sum(first[k] == second[k] for k in cells)
+    adjudicated = [row for row in csv.DictReader(open(data / "adjudication.csv", encoding="utf-8")) if row["question"] in questions]
+    assert r.kept_first + r.kept_second == len(adjudicated) == r.cells - r.agreed

@@ -236,10 +236,13 @@ def test_reanchor_fixes_drifted_offsets(data_copy):
 
 # --- the files added for the second coding, the adjudication, the segments and the argument maps ------------------
 
-def test_second_coding_evidence_must_be_verbatim(data_copy):
-    edit(data_copy / "coding-second.csv", "remains healthy and continues to deepen", "remains healthy and keeps deepening")
+def test_second_coding_evidence_must_be_verbatim(evidence, data_copy):
+    # the first cell, in file order, whose second coding quotes the text: change one word of its first excerpt
+    code = min((c for c in evidence.second_coding.values() if c.evidence), key=lambda c: c.line)
+    words = code.evidence[0].split()
+    edit(data_copy / "coding-second.csv", code.evidence[0], " ".join(words[:-1] + [words[-1] + "zz"]))
     message = check(data_copy)
-    assert message.startswith("error: data/coding-second.csv:2 [alliance-safer × 000]: ") and "not verbatim" in message
+    assert message.startswith(f"error: data/coding-second.csv:{code.line} [{code.question} × {code.source}]: ") and "not verbatim" in message
 
 
 def test_adjudication_must_cover_every_disagreement(evidence, data_copy):
