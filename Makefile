@@ -5,14 +5,18 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt pyproject.toml setup.py | sha256sum | cut -c1-12)
 
-.PHONY: book html test test-fast system check bench clean lab
+.PHONY: book book-public html test test-fast system check bench clean lab
 book: $(STAMP) system
 	$(PY) -m cjreport.build --pdf
 
 html: $(STAMP)
 	$(PY) -m cjreport.build
 
-test: book
+# The public edition (cjreport/edition.py; README: which edition to publish where), HTML and PDF, in _build/public/.
+book-public: $(STAMP) system
+	CJREPORT_EDITION=public $(PY) -m cjreport.build --pdf --out _build/public
+
+test: book book-public
 	$(PY) -m pytest -p no:cacheprovider
 
 # The unit tier only (tests/unit: data, loaders, analysis, display objects, the import contracts): no book build,

@@ -18,6 +18,7 @@ import sys
 import time
 from pathlib import Path
 
+from cjreport import edition
 from cjreport.buildlog import shown
 from cjreport.data.errors import DataError, all_errors
 from cjreport.data.evidence import VERIFIED_ENV, Evidence, data_dir, fingerprint, save_verified
@@ -36,6 +37,8 @@ def inputs_fingerprint(root: Path) -> str:
         digest.update(path.read_bytes())
     # the edition (CITATION.cff) and the configured addresses (_config.yml) show in chapters' outputs too
     # (how to cite, the downloads table and the commands that name the wheel)
+    # the edition (local or public) decides what the appendix and the downloads reproduce
+    digest.update(f"edition={edition.name(root)}".encode())
     for path in (root / "CITATION.cff", root / "_config.yml"):
         if path.is_file():
             digest.update(path.name.encode() + path.read_bytes())
@@ -266,6 +269,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--check", action="store_true", help="only validate data/ and exit")
     args = parser.parse_args(argv)
     root = args.root.resolve()
+    try:
+        edition.name(root)
+    except edition.EditionError as exc:  # CJREPORT_EDITION=publik: one line, before anything is read or written
+        raise SystemExit(f"error: {exc}") from None
     if args.check:
         verified_data(root)
         return

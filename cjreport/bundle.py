@@ -14,7 +14,8 @@ PACKAGE = Path(__file__).resolve().parent
 BUNDLED = PACKAGE / "_project"
 # What the wheel carries besides the code: everything the package reads at run time (the chapters' sources,
 # because the downloads table lists the chapters that are notebooks, and references.bib for citations).
-FILES = ("CITATION.cff", "_config.yml", "_toc.yml", "requirements.txt", "LICENSE", "LICENSE-CONTENT.md", "RIGHTS.md")
+# EDITION exists only in the scratch tree of the public edition's wheel (cjreport/exports/distribution.py).
+FILES = ("EDITION", "CITATION.cff", "_config.yml", "_toc.yml", "requirements.txt", "LICENSE", "LICENSE-CONTENT.md", "RIGHTS.md")
 DIRECTORIES = ("data",)
 BOOK_GLOBS = ("*.md", "references.bib")
 

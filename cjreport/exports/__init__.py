@@ -24,6 +24,7 @@ import yaml
 
 from cjreport import edition
 from cjreport.chapters import fold_values_into_prose, is_notebook, notebook_name, toc_docnames
+from cjreport.data import excerpts
 from cjreport.data.evidence import Evidence, Segment, load
 from cjreport.exports import datapackage, distribution, portable
 from cjreport.project import ROOT, build_date, commit  # ROOT: the repository, or its copy in an installed wheel
@@ -55,10 +56,18 @@ def _ev(evidence: Evidence | None) -> Evidence:
     return evidence or load()
 
 
+def published_text(sid: str, evidence: Evidence | None = None) -> str:
+    """A source's text as this edition's downloads carry it: in full (local edition), or with every paragraph the
+    book does not quote blanked character by character, so offsets still hold (public edition)."""
+    ev = _ev(evidence)
+    source = ev.sources[sid]
+    return excerpts.redact(source, ev.quotes_for(source=sid)) if edition.is_public() else source.text
+
+
 # --- tables -------------------------------------------------------------------------------------------
 
 def coding_frame(evidence: Evidence | None = None) -> pd.DataFrame:
-    """The first (adjudicated) coding, one row per question × source, with the codebook's words beside the ids."""
+    """The final coding (after adjudication: the one the book shows), one row per question × source, with the codebook's words beside the ids."""
     ev = _ev(evidence)
     rows = []
     for theme in ev.codebook.themes:
@@ -129,9 +138,10 @@ def web_annotations(evidence: Evidence | None = None) -> dict:
     ev = _ev(evidence)
     supports = {qid: [(c.question, c.stance) for c in codes] for qid, codes in ev.citing.items()}
     items = []
+    texts = {sid: published_text(sid, ev) for sid in ev.sources}
     for q in ev.quotations.values():
         source = ev.sources[q.source]
-        text = source.text
+        text = texts[q.source]
         bodies = [{"type": "TextualBody", "purpose": "classifying", "value": f"theme: {q.theme}"}]
         bodies += [{"type": "TextualBody", "purpose": "tagging", "value": f"{question}: {stance}"}
                    for question, stance in sorted(supports.get(q.id, []))]
@@ -208,7 +218,7 @@ def qde_project(evidence: Evidence | None = None) -> tuple[bytes, dict[str, str]
     project = ET.Element(_q("Project"), {"name": "China–Japan security relations in five sources", "origin": "cjreport",
                                          "creatingUserGUID": user})
     users = _sub(project, "Users")
-    _sub(users, "User", guid=user, name="First coder (adjudicated coding)", id="first-coder")
+    _sub(users, "User", guid=user, name="Final coding (first coder, after adjudication)", id="first-coder")
     codes = _sub(_sub(project, "CodeBook"), "Codes")
     stance_code: dict[tuple[str, str], str] = {}
     for theme in ev.codebook.themes:
@@ -233,7 +243,7 @@ def qde_project(evidence: Evidence | None = None) -> tuple[bytes, dict[str, str]
     texts: dict[str, str] = {}
     for sid, source in ev.sources.items():
         sguid = guid("source", sid)
-        texts[f"sources/{sguid}.txt"] = source.text
+        texts[f"sources/{sguid}.txt"] = published_text(sid, ev)
         snode = _sub(sources, "TextSource", guid=sguid, name=f"{sid} {source.short_name}: {source.title}"[:200],
                      plainTextPath=f"internal://{sguid}.txt", creatingUser=user)
         _sub(snode, "Description", f"{source.author}; {source.outlet}; {source.date} ({source.date_status}); "
@@ -381,13 +391,13 @@ VERSIONED = ("jupyter-book", "sphinx", "myst-nb", "pandas", "altair", "vl-conver
 
 def colophon(evidence: Evidence | None = None, root: Path = ROOT) -> Markdown:
     ev = _ev(evidence)
-    rows = [["Edition", escape(edition.identifier(root))], ["Commit", f"`{commit(root)}`"], ["Build date", escape(build_date())]]
+    rows = [["Edition", escape(f"{edition.identifier(root)}, {edition.name(root)} edition")], ["Commit", f"`{commit(root)}`"], ["Build date", escape(build_date())]]
     rows += [[escape(name), f"`{metadata.version(name)}`"] for name in VERSIONED]
     table = list_table(["Item", "Value"], rows, caption="How this edition was built", name="table-colophon", widths=[30, 70])
     # In the form of texts/SHA256SUMS, so `sha256sum -c` reads it; a code block also wraps in the PDF, where
     # a 64-digit checksum in a table cell cannot.
     sums = "\n".join(f"{s.sha256}  {s.file}" for s in ev.sources.values())
-    return Markdown(table.text + f"\nThe source texts by SHA-256 checksum, one line per source ({escape(', '.join(f'{sid}: {s.short_name}' for sid, s in ev.sources.items()))}):\n\n```text\n{sums}\n```\n")
+    return Markdown(table.text + f"\n{escape(edition.description(root))}\n\nThe source texts by SHA-256 checksum, one line per source ({escape(', '.join(f'{sid}: {s.short_name}' for sid, s in ev.sources.items()))}):\n\n```text\n{sums}\n```\n")
 
 
 def rights(evidence: Evidence | None = None) -> Markdown:
@@ -406,10 +416,14 @@ def rights(evidence: Evidence | None = None) -> Markdown:
 def catalogue(evidence: Evidence | None = None, root: Path = ROOT) -> list[Download]:
     ev = _ev(evidence)
     items = [
-        Download("data/coding.csv", "Coding", "First (adjudicated) coding: one row per question × source, with stance, rationale and supporting quotations"),
+        Download("data/coding.csv", "Coding", "Final coding, after adjudication (the one the book shows): one row per question × source, with stance, rationale and supporting quotations"),
         Download("data/coding.json", "Coding", "The same, as JSON records"),
-        Download("data/coding-first.csv", "Coding", "The first coding as coded, before adjudication (data/coding-first.csv)"),
-        Download("data/coding-second.csv", "Coding", "The blind second coding, as the second coder left it (data/coding-second.csv)"),
+        Download("data/coding-first.csv", "Coding", "First coding, as the first coder coded it, before adjudication (data/coding-first.csv)"),
+        Download("data/coding-second.csv", "Coding", "Blind second coding, as the second coder left it (data/coding-second.csv)"),
+    ]
+    if (ev.data_dir / "adjudication.csv").is_file():
+        items.append(Download("data/adjudication.csv", "Coding", "Adjudication: the decision on each cell the two codings disagreed on, with both codes, the final code and the reason (data/adjudication.csv)"))
+    items += [
         Download("data/coding-matrix.csv", "Coding", "The coding matrix: questions × sources, each cell a stance"),
         Download("data/quotations.csv", "Quotations", "Every quotation: source, speaker, voice, anchor (start/end in code points), exact text, cells it supports"),
         Download("data/quotations.json", "Quotations", "The same, as JSON records"),
@@ -418,14 +432,20 @@ def catalogue(evidence: Evidence | None = None, root: Path = ROOT) -> list[Downl
         Download("data/sources.csv", "Sources", "The sources: id, author, outlet, date, kind, SHA-256 checksum, title and the rest of their record"),
         Download("datapackage.json", "Data dictionary", "Frictionless Data Package: every table's columns, their types, meanings and allowed values"),
         Download("annotations/quotations.jsonld", "Exchange formats", "Every quotation as a W3C Web Annotation (JSON-LD, TextQuoteSelector and TextPositionSelector)"),
-        Download(f"qda/{QDPX_NAME}", "Exchange formats", "REFI-QDA project (.qdpx) with sources, codebook and coded quotations, for QualCoder, ATLAS.ti, MAXQDA"),
+        Download(f"qda/{QDPX_NAME}", "Exchange formats", "REFI-QDA project (.qdpx) with sources, codebook and coded quotations, for QualCoder, ATLAS.ti, MAXQDA"
+                 + (" (public edition: each source's paragraphs the book does not quote are blanked, '·' for every "
+                    "character, so every coded position still holds)" if edition.is_public() else "")),
         Download("cite/CITATION.cff", "Citation", "Citation File Format 1.2.0"),
         Download("cite/citation.bib", "Citation", "BibTeX"),
         Download("cite/citation.ris", "Citation", "RIS"),
     ]
-    for sid, source in ev.sources.items():
-        items.append(Download(f"texts/{source.file}", "Source texts", f"Source {sid} ({source.short_name}), byte-identical to the corpus"))
-    items.append(Download("texts/SHA256SUMS", "Source texts", "SHA-256 checksums of the texts (sha256sum -c)"))
+    public = edition.is_public()
+    if not public:  # the public edition offers no full text (cjreport/edition.py)
+        for sid, source in ev.sources.items():
+            items.append(Download(f"texts/{source.file}", "Source texts", f"Source {sid} ({source.short_name}), byte-identical to the corpus"))
+    items.append(Download("texts/SHA256SUMS", "Source texts", "SHA-256 checksums of the texts (sha256sum -c)"
+                          + (": the full texts are not offered in this public edition; the checksums identify them"
+                             if public else "")))
     for name in CHARTS:
         slug = name.replace("_", "-")
         items += [Download(f"charts/{slug}.png", "Charts", f"Chart {slug}, PNG"),
@@ -435,9 +455,12 @@ def catalogue(evidence: Evidence | None = None, root: Path = ROOT) -> list[Downl
         items.append(Download(notebook_name(docname), "Chapters as notebooks", f"Chapter {Path(docname).name}, executed, with its outputs; reads in any notebook viewer"))
     if distribution.can_build_wheel():
         items.append(Download(f"python/{distribution.wheel_name(root)}", "Rerun the chapters",
-                              "The book's Python package as a wheel, with the data inside it: the notebooks import it"))
+                              "The book's Python package as a wheel, with the data inside it: the notebooks import it"
+                              + (" (public edition: the texts inside it have the paragraphs the book does not quote "
+                                 "blanked, so a rerun's word frequencies and concordances cover only the quoted "
+                                 "paragraphs, and the texts' checksums are not verified)" if edition.is_public() else "")))
     items.append(Download("python/requirements.txt", "Rerun the chapters", "The pinned versions of every package the chapters use"))
-    if distribution.has_source_archive():
+    if distribution.has_source_archive() and not public:  # the archive holds data/texts in full
         # the commit is named in the colophon, which is re-read on every build: this table is a chapter's output,
         # which the execution cache keeps across commits
         items.append(Download(f"source/{distribution.source_archive_name(root)}", "Source",
@@ -507,6 +530,8 @@ def write_downloads(target: Path, notebooks: dict[str, str], evidence: Evidence 
     _write_table(coding_frame(ev), target / "data" / "coding")
     shutil.copyfile(ev.data_dir / "coding-first.csv", target / "data" / "coding-first.csv")
     shutil.copyfile(ev.data_dir / "coding-second.csv", target / "data" / "coding-second.csv")
+    if (ev.data_dir / "adjudication.csv").is_file():
+        shutil.copyfile(ev.data_dir / "adjudication.csv", target / "data" / "adjudication.csv")
     _write_table(coding_matrix(ev), target / "data" / "coding-matrix", json_too=False)
     _write_table(quotations_frame(ev), target / "data" / "quotations")
     _write_table(events_frame(ev), target / "data" / "events")
@@ -517,7 +542,7 @@ def write_downloads(target: Path, notebooks: dict[str, str], evidence: Evidence 
     (target / "cite" / "CITATION.cff").write_text(citation_text(), encoding="utf-8")
     (target / "cite" / "citation.bib").write_text(bibtex(citation()), encoding="utf-8")
     (target / "cite" / "citation.ris").write_text(ris(citation()), encoding="utf-8")
-    for source in ev.sources.values():
+    for source in ev.sources.values() if not edition.is_public() else ():
         shutil.copyfile(ev.data_dir / "texts" / source.file, target / "texts" / source.file)
     shutil.copyfile(ev.data_dir / "texts" / "SHA256SUMS", target / "texts" / "SHA256SUMS")
     for rel, data in _chart_files(ev).items():
@@ -535,9 +560,11 @@ def write_downloads(target: Path, notebooks: dict[str, str], evidence: Evidence 
         json.dumps(datapackage.descriptor(tables, ev), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     (target / "python").mkdir()
     if distribution.can_build_wheel():
-        distribution.build_wheel(root, target / "python", ev.data_dir)
+        distribution.build_wheel(root, target / "python", ev.data_dir,
+                                 public_texts={s.file: published_text(sid, ev) for sid, s in ev.sources.items()}
+                                 if edition.is_public() else None)
     shutil.copyfile(distribution.requirements(root), target / "python" / "requirements.txt")
-    if distribution.has_source_archive():
+    if distribution.has_source_archive() and not edition.is_public():
         (target / "source").mkdir()
         distribution.source_archive(root, target / "source" / distribution.source_archive_name(root))
     return sorted(p for p in target.rglob("*") if p.is_file())

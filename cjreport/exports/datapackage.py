@@ -29,6 +29,10 @@ FIELDS: dict[str, str] = {
     "proposition": "The question's proposition, as the codebook words it",
     "source_name": "The source's short name, as the book's tables name it",
     "stance_label": "The stance's label, as the book shows it",
+    "first": "The first coder's stance on the cell, as coded (a stance id)",
+    "second": "The blind second coder's stance on the cell (a stance id)",
+    "final": "The stance decided on adjudication, which the final coding (coding.csv) carries (a stance id)",
+    "reason": "Why the adjudication decided as it did, in the adjudicator's words",
     "evidence": "The second coder's verbatim excerpts from the source's body, separated by ' | ' (empty for not_addressed)",
     "id": "Identifier, unique in the table; a string",
     "speaker": "Who speaks in the quoted words (the author, or the person or body the author reports)",
@@ -88,7 +92,9 @@ def sources_frame(evidence: Evidence) -> pd.DataFrame:
 
 def _enums(evidence: Evidence) -> dict[str, list[str]]:
     cb = evidence.codebook
-    return {"question": list(cb.questions), "source": list(evidence.sources), "stance": [s.id for s in cb.stances],
+    stances = [s.id for s in cb.stances]
+    return {"question": list(cb.questions), "source": list(evidence.sources), "stance": stances,
+            "first": stances, "second": stances, "final": stances,
             "theme": [t.id for t in cb.themes], "voice": ["author", "reported", "commenter"],
             "part": ["body", "furniture", "comments"], "precision": ["year", "month", "day"],
             "kind": ["commentary", "essay", "opinion", "news-analysis", "analysis"],
@@ -97,14 +103,22 @@ def _enums(evidence: Evidence) -> dict[str, list[str]]:
 
 # Per table: its title, its description, its primary key, and the columns whose values are fixed lists.
 TABLES: dict[str, dict[str, Any]] = {
-    "data/coding.csv": {"title": "Coding (adjudicated)", "key": ["question", "source"],
+    "data/coding.csv": {"title": "Final coding (after adjudication)", "key": ["question", "source"],
                         "enums": ["question", "source", "stance", "theme", "stance_label"],
-                        "description": "The first coding as adjudicated: one row per question × source."},
+                        "description": "The final coding, after adjudication (the one the book shows): one row per "
+                                       "question × source."},
+    "data/coding-first.csv": {"title": "First coding (as coded)", "key": ["question", "source"],
+                              "enums": ["question", "source", "stance"],
+                              "description": "The first coder's codes as coded, before adjudication."},
     "data/coding-second.csv": {"title": "Second coding (blind)", "key": ["question", "source"],
                                "enums": ["question", "source", "stance"],
                                "description": "The blind second coder's codes, as the second coder left them."},
     "data/coding-matrix.csv": {"title": "Coding matrix", "key": ["question"], "enums": ["question"],
-                               "description": "Questions × sources: each cell is the stance id of the adjudicated coding."},
+                               "description": "Questions × sources: each cell is the stance id of the final coding."},
+    "data/adjudication.csv": {"title": "Adjudication (decisions on disagreements)", "key": ["question", "source"],
+                              "enums": ["question", "source", "first", "second", "final"],
+                              "description": "One row per cell the two codings disagreed on: both codes, the final code "
+                                             "and the reason for it."},
     "data/quotations.csv": {"title": "Quotations", "key": ["id"], "enums": ["source", "theme", "voice", "part"],
                             "description": "Every quotation with its speaker, voice and anchor in the source text."},
     "data/events.csv": {"title": "Events", "key": ["id"], "enums": ["precision"],

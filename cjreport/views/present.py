@@ -9,6 +9,8 @@ import html
 import re
 from collections import Counter
 
+from cjreport import edition
+from cjreport.data import excerpts
 from cjreport.data.evidence import Evidence, load
 from cjreport.views.markup import Markdown, escape, join, list_table
 from cjreport.data.quotations import Quotation, fold
@@ -238,8 +240,31 @@ def reliability(evidence: Evidence | None = None) -> Markdown:
                               for s in ev.sources.values()) + "\n")
 
 
+APPENDIX_NOTE = {
+    "local": ("Each source is reproduced in full, as received, from the files in `data/texts/`. Line breaks become "
+              "paragraphs and leading spaces are dropped; nothing else changes."),
+    "public": ("This is the public edition: each source is reproduced only in the paragraphs the book quotes from, "
+               "as received, from the files in `data/texts/`. Every other paragraph of the article is given by a "
+               "one-line summary in the book’s words, marked *Summary, not the source’s words*; paragraphs of page "
+               "furniture and reader comments that the book does not quote are only counted. The local edition, in "
+               "the project’s repository, reproduces the texts in full for verification. Line breaks become "
+               "paragraphs and leading spaces are dropped; nothing else changes in a reproduced paragraph."),
+}
+
+
+def appendix_note(evidence: Evidence | None = None) -> Markdown:
+    """The appendix's opening paragraph: what this edition reproduces of the sources."""
+    return Markdown(APPENDIX_NOTE[edition.name()] + " Page furniture (navigation, captions, related-article lists, "
+                    "notices) and reader comments are set apart in boxes, because they are not the article. Every "
+                    "passage the book quotes is highlighted and followed by its short reference in brackets (Q1, Q2, "
+                    "…, in the order of the sources and the text), the same reference as in {doc}`quotation-index`; "
+                    "the book’s quotations link here.\n")
+
+
 def appendix(sid: str, evidence: Evidence | None = None) -> Markdown:
-    """A source in full: body as paragraphs, furniture and comments set apart, every quoted passage marked and labelled."""
+    """A source, its body as paragraphs, furniture and comments set apart, every quoted passage marked and labelled.
+    In full in the local edition; in the public edition (cjreport/edition.py) only the paragraphs a quotation
+    touches, the other body paragraphs by their summaries (data/segments.yaml), the rest only counted."""
     ev = _ev(evidence)
     s = ev.sources[sid]
     quotes = sorted(ev.quotes_for(source=sid), key=lambda q: q.start)
@@ -247,8 +272,10 @@ def appendix(sid: str, evidence: Evidence | None = None) -> Markdown:
                          f"{escape(s.author)}, {escape(s.outlet)}, {escape(s.date)} ({escape(s.date_status)}). "
                          f"File `{s.file}`; SHA-256 `{s.sha256[:16]}…`. {cite(sid, ev)}"]
     segments = [seg for seg in (ev.segments or []) if seg.source == sid]
+    withheld = set(excerpts.withheld(s.text, quotes)) if edition.is_public() else set()
     for part in s.parts:
-        paragraphs = _paragraphs(s.text, part.start, part.end, quotes, segments, reference_numbers(ev))
+        paragraphs = _paragraphs(s.text, part.start, part.end, quotes, segments, reference_numbers(ev),
+                                 withheld=withheld, summarise=part.kind == "body")
         if part.kind == "body":
             blocks.extend(paragraphs)
         else:
@@ -258,12 +285,27 @@ def appendix(sid: str, evidence: Evidence | None = None) -> Markdown:
     return Markdown("\n\n".join(blocks) + "\n")
 
 
+SUMMARY_MARK = "Summary, not the source’s words:"
+
+
 def _paragraphs(text: str, start: int, end: int, quotes: list[Quotation], segments: list | None = None,
-                refs: dict[str, str] | None = None) -> list[str]:
+                refs: dict[str, str] | None = None, *, withheld: set[tuple[int, int]] = frozenset(),
+                summarise: bool = True) -> list[str]:
     """Split [start, end) at line breaks; wrap quoted spans; put each quotation's label, and the label of the
-    segment the paragraph is (data/segments.yaml), before its paragraph, so both can be linked to."""
-    out = []
+    segment the paragraph is (data/segments.yaml), before its paragraph, so both can be linked to. A paragraph in
+    withheld (the public edition's) is given by its segment's summary when summarise, else counted with the
+    withheld paragraphs next to it."""
+    out: list[str] = []
+    skipped = 0
     pos = start
+
+    def flush() -> None:
+        nonlocal skipped
+        if skipped:
+            words = "paragraph" if skipped == 1 else "paragraphs"
+            out.append(f"{{.cj-withheld}}\n*{number_word(skipped).capitalize()} {words} not reproduced in this edition.*")
+            skipped = 0
+
     for line in text[start:end].split("\n"):
         line_start, line_end = pos, pos + len(line)
         pos = line_end + 1
@@ -271,6 +313,16 @@ def _paragraphs(text: str, start: int, end: int, quotes: list[Quotation], segmen
             continue
         labels, pieces, cursor = [], [], line_start
         labels += [f"({seg.id})=" for seg in segments or [] if line_start <= seg.start < line_end]
+        first = line_start + len(line) - len(line.lstrip())  # a part may start inside a line
+        if any(a <= first < b for a, b in withheld):
+            summary = next((seg.summary for seg in segments or [] if line_start <= seg.start < line_end), None)
+            if summarise and summary:
+                flush()
+                out.append("\n".join(labels + ["{.cj-summary}", f"*{SUMMARY_MARK}* {escape(summary)}"]))
+            else:
+                skipped += 1
+            continue
+        flush()
         for q in quotes:
             if q.end <= line_start or q.start >= line_end:
                 continue
@@ -285,6 +337,7 @@ def _paragraphs(text: str, start: int, end: int, quotes: list[Quotation], segmen
             cursor = e
         pieces.append(escape_keep(text[cursor:line_end]))
         out.append("\n".join(labels + ["".join(pieces).strip()]))
+    flush()
     return out
 
 
