@@ -96,6 +96,12 @@ def expected() -> dict[str, str]:
     top = max(silent.values())
     most = [short[s] for s in ids if silent[s] == top]
     split = sum(len({final[(q, s)] for s in ids} & own) > 1 for q in questions)
+    # the second round of coding: the latest changelog date that changed rules or added questions
+    rounds = [e for e in _yaml("codebook-changelog.yaml") if e["change"] in ("rule", "add")]
+    recode_date = max(e["date"] for e in rounds)
+    recode_qs = {q for e in rounds if e["date"] == recode_date for q in e["questions"]}
+    recode_cells = [c for c in cells if c[0] in recode_qs]
+    recode_adj = [r for r in adjudication if r["question"] in recode_qs]
 
     scale = [s["id"] for s in codebook["stances"]]
     nominal = krippendorff.alpha(reliability_data=[[scale.index(first[c]) for c in cells], [scale.index(second[c]) for c in cells]],
@@ -150,6 +156,11 @@ def expected() -> dict[str, str]:
         "m_size.theme_min": min(len(v) for v in by_theme.values()), "m_size.theme_max": max(len(v) for v in by_theme.values()),
         "m_size.widest_theme": short_theme[widest],
         "m_widest": f"{intervals[widest][0]:.2f} to {intervals[widest][1]:.2f}".replace("-", "\u2212"),
+        "m_recode.date": recode_date, "m_recode_cells": len(recode_cells), "m_recode_questions": word(len(recode_qs)),
+        "m_recode_agreed": sum(first[c] == second[c] for c in recode_cells),
+        "m_recode_disagreed": word(sum(first[c] != second[c] for c in recode_cells)),
+        "m_recode_first": word(sum(r["final"] == r["first"] for r in recode_adj)),
+        "m_recode_second": word(sum(r["final"] == r["second"] for r in recode_adj)),
         # synthesis
         **{f"tally.{s}": tally[s] for s in scale}, "summary.findings": word(total), "summary.robust": word(held),
         # conclusion
