@@ -30,6 +30,7 @@ class Question:
     proposition: str
     note: str
     label: str  # a short human label for charts, tables and headings (ids stay out of what readers see)
+    qualified_reads: str = ""  # what "qualified" means for this question, for the findings' sentences
 
 
 @dataclass(frozen=True)
@@ -104,7 +105,7 @@ def load_codebook(data_dir: Path) -> Codebook:
                    for j, q in enumerate(t.questions)], path, "question label")
     stances = tuple(Stance(s.id, s.label, s.definition, s.rule) for s in book.stances)
     themes = tuple(Theme(t.id, t.title, t.chapter, t.summary,
-                         tuple(Question(q.id, t.id, q.proposition, q.note or "", q.label) for q in t.questions), t.short)
+                         tuple(Question(q.id, t.id, q.proposition, q.note or "", q.label, q.qualified_reads or "") for q in t.questions), t.short)
                    for t in book.themes)
     return Codebook(stances, themes)
 

@@ -21,6 +21,7 @@ from cjreport.data.errors import DataError, Problems
 VOICES = schema.VOICES
 QUOTE_ID = re.compile(schema.QUOTE_ID)
 _SPACE = re.compile(r"\s+")
+OPENING_MARKS, CLOSING_MARKS = "“\"‘'", "”\"’'"
 
 
 @dataclass(frozen=True)
@@ -44,9 +45,21 @@ class Quotation:
         return self.id
 
     @property
+    def direct(self) -> bool:
+        """Reported words the author sets in quotation marks (direct speech), as against the author's own account
+        of what someone said or did (indirect speech: the words are the author's paraphrase)."""
+        # a closing mark may follow the sentence's own punctuation, set inside the quotation marks: “…,” said
+        return self.prefix.rstrip()[-1:] in OPENING_MARKS and self.suffix.lstrip().lstrip(",.;:!?")[:1] in CLOSING_MARKS
+
+    def reported_as(self, by: str) -> str:
+        """'Speaker, quoted by Author' for direct speech; 'Speaker, as paraphrased by Author' for indirect speech,
+        so that no reader takes an author's paraphrase for the speaker's own words."""
+        return f"{self.speaker}, {'quoted' if self.direct else 'as paraphrased'} by {by}"
+
+    @property
     def attribution(self) -> str:
         if self.voice == "reported":
-            return f"{self.speaker}, as reported by {self.reported_by}"
+            return self.reported_as(self.reported_by)
         if self.voice == "commenter":
             return f"{self.speaker} (a reader comment, not the author's view)"
         return self.speaker

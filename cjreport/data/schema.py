@@ -174,6 +174,9 @@ class QuestionRecord(Record):
     label: NonBlank  # a short human label: charts, tables and headings show it instead of the id
     proposition: NonBlank
     note: Optional[str] = None
+    # what "qualified" means for this question, as a phrase the findings add after "take a qualified position"
+    # (for example "raising it as a possibility without asserting it"); the note defines it for the coders
+    qualified_reads: Optional[str] = None
 
 
 class ThemeRecord(Record):

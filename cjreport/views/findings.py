@@ -17,12 +17,12 @@ from cjreport.analysis.findings import POSITIONS, Finding, agreements, splits
 from cjreport.data.evidence import Evidence, load
 from cjreport.views.markup import Markdown, escape, join
 from cjreport.views.present import positions_label, quote_ref
-from cjreport.wording import capital, is_plural_name, listing, number_word, share, verb
+from cjreport.wording import capital, is_plural_name, listing, number_word, possessive, share, verb
 
 MOST, FEWEST = 8, 5  # the home page's key findings: the issue asks for five to eight
 
 # How a sentence says each position of a source (a plural subject drops the -s through wording.verb).
-SAYS = {"supports": "agrees", "qualified": "agrees only in part", "opposes": "disagrees"}
+SAYS = {"supports": "agrees", "qualified": "takes a qualified position", "opposes": "disagrees"}
 
 
 @dataclass(frozen=True)
@@ -92,11 +92,19 @@ def _agreement_sentence(f: Finding, ev: Evidence) -> str:
     (stance, held), = f.stances.items()
     n, total = len(held), len(ev.sources)
     together = "both" if n == 2 else "all"
-    says = {"supports": "hold that", "qualified": "accept only with reservations that", "opposes": "reject the view that"}[stance]
+    says = {"supports": "hold that", "qualified": "take a qualified position on whether", "opposes": "reject the view that"}[stance]
     others = total - n
     rest = ("" if not others else
             f"; {'the other source takes' if others == 1 else f'the other {number_word(others)} take'} no position")
-    return capital(f"{_prose_names(held, ev)} ({share(n, total, 'source')}) {together} {says} {clause(f.question, ev)}{rest}.")
+    gloss = _qualified_gloss(f.question, ev) if stance == "qualified" else ""
+    return capital(f"{_prose_names(held, ev)} ({share(n, total, 'source')}) {together} {says} {clause(f.question, ev)}{gloss}{rest}.")
+
+
+def _qualified_gloss(question: str, ev: Evidence) -> str:
+    """What "qualified" means for this question (the codebook's qualified_reads), in parentheses: the one
+    stance that covers several kinds of reservation is never rendered as plain partial agreement."""
+    reads = ev.codebook.questions[question].qualified_reads
+    return f" ({reads})" if reads else ""
 
 
 def _split_sentence(f: Finding, ev: Evidence) -> str:
@@ -105,7 +113,8 @@ def _split_sentence(f: Finding, ev: Evidence) -> str:
         first, _, rest = SAYS[stance].partition(" ")
         # a group byline alone ("the CIIS fellows") still takes a plural verb
         n = 2 if len(held) > 1 or is_plural_name(ev.sources[held[0]].short_name) else 1
-        return " ".join(filter(None, [_prose_names(held, ev), verb(n, first), rest]))
+        gloss = _qualified_gloss(f.question, ev) if stance == "qualified" else ""
+        return " ".join(filter(None, [_prose_names(held, ev), verb(n, first), rest])) + gloss
 
     sides = "; ".join(says(stance, held) for stance, held in f.stances.items())
     return capital(f"{share(n, total, 'source')} take a position on whether {clause(f.question, ev)}, and they divide: "
@@ -159,6 +168,18 @@ def strength(k: KeyFinding, ev: Evidence) -> str:
     return text
 
 
+def implied(k: KeyFinding, ev: Evidence) -> str:
+    """Which positions in a finding are implied rather than stated: the stance scale's rule has the rationale say
+    "implied" when a code rests on evaluative language without the proposition's terms, so a reader weighing
+    the finding sees which positions are the coders' inference."""
+    sids = [sid for held in k.held.values() for sid in held
+            if re.search(r"\bimplied\b", ev.coding[(k.question, sid)].rationale, re.IGNORECASE)]
+    if not sids:
+        return ""
+    whose = listing([possessive(_prose_names((sid,), ev)) for sid in sids])
+    return f"{capital(whose)} {'position is' if len(sids) == 1 else 'positions are'} implied, not stated in so many words."
+
+
 def key_findings(evidence: Evidence | None = None, most: int = MOST) -> Markdown:
     """The home page's key findings as MyST: each sentence, its strength beside it, and its evidence by speaker
     and first words, each a link to the words in full (one click)."""
@@ -173,7 +194,7 @@ def key_findings(evidence: Evidence | None = None, most: int = MOST) -> Markdown
         parts.append(Markdown(
             f"```{{container}} cj-key-finding\n:name: finding-{k.question}\n\n"
             f"{escape(k.sentence)}\n\n"
-            f"{{.cj-strength}}\n**Strength:** {escape(strength(k, ev).removeprefix('Strength: '))}\n\n"
+            f"{{.cj-strength}}\n**Strength:** {escape(' '.join(filter(None, [strength(k, ev).removeprefix('Strength: '), implied(k, ev)])))}\n\n"
             f"{{.cj-finding-evidence}}\n*In their words:* {evidence_links}; "
             f"{{ref}}`every position on this question <{positions_label(k.question)}>`.\n```"))
     return join(parts)

@@ -51,12 +51,12 @@ def speaker_line(quote: Quotation, evidence: Evidence | None = None) -> str:
         role = "the authors" if is_plural_name(source.short_name) else "the author"
         return f"{escape(source.short_name)}, {role}"
     if quote.voice == "reported":
-        return f"{escape(quote.speaker)}, as reported by {escape(source.short_name)}"
+        return escape(quote.reported_as(source.short_name))
     return f"{escape(quote.speaker)}, a reader comment below {escape(possessive(source.short_name))} article, not the author’s view"
 
 
 def attribution(quote: Quotation, evidence: Evidence | None = None) -> str:
-    """‘Speaker, as reported by Author (year); in context’ — escaped MyST with the year linking to the
+    """‘Speaker, quoted by (or as paraphrased by) Author (year); in context’ — escaped MyST with the year linking to the
     bibliography entry and a link to the passage in the appendix."""
     ev = _ev(evidence)
     return f"— {speaker_line(quote, ev)} ({{cite:year}}`{ev.sources[quote.source].bibkey}`); {appendix_ref(quote)}"
@@ -106,9 +106,12 @@ def quote_ref(qid: str, evidence: Evidence | None = None, *, author_named: bool 
     ev = _ev(evidence)
     q = ev.quotations[qid]
     source = ev.sources[q.source].short_name
-    who = source if q.voice == "author" else (f"{q.speaker}, reported by {source}" if q.voice == "reported"
+    who = source if q.voice == "author" else (q.reported_as(source) if q.voice == "reported"
                                               else f"{q.speaker} below {possessive(source)} article, not the author’s view")
-    text = first_words(q.text) if q.voice == "author" and not author_named else f"{who}: {first_words(q.text)}"
+    # the reference number (as in the appendix and the quotation index) lets a reader of the PDF find the words
+    number = reference_numbers(ev)[qid]
+    text = (f"{number}: {first_words(q.text)}" if q.voice == "author" and not author_named
+            else f"{who} ({number}): {first_words(q.text)}")
     target = evidence_label(qid) if qid in homes(ev) else q.label
     return f"{{ref}}`{_ref_text(text)} <{target}>`"
 

@@ -158,7 +158,7 @@ def _speaker(quote: Quotation, ev: Evidence) -> str:
     if quote.voice == "author":
         return source
     if quote.voice == "reported":
-        return f"{quote.speaker}, as reported by {source}"
+        return quote.reported_as(source)
     return f"a reader comment below {source}’s article"
 
 

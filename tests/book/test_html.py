@@ -107,7 +107,12 @@ def test_every_quotation_is_attributed_to_its_speaker(html_dir, evidence):
             # affiliations are in the source profile); reported words name who said them and who reports them.
             short = evidence.sources[quote.source].short_name
             if quote.voice == "reported":
-                assert f"{quote.speaker}, as reported by {short}" in attribution, (quote.id, attribution)
+                # direct speech (the source sets the words in quotation marks) is "quoted by"; else the words are
+                # the author's paraphrase
+                text = evidence.sources[quote.source].text
+                direct = text[:quote.start].rstrip()[-1:] in "“\"" and text[quote.end:].lstrip().lstrip(",.;:!?")[:1] in "”\""
+                verb = "quoted" if direct else "as paraphrased"
+                assert f"{quote.speaker}, {verb} by {short}" in attribution, (quote.id, attribution)
             elif quote.voice == "author":
                 assert f"{short}, the author" in attribution, (quote.id, attribution)  # or "the authors"
             else:
