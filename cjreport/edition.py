@@ -95,5 +95,5 @@ def description(root: Path = ROOT) -> str:
         return ("Public edition: the appendix reproduces each source only in the paragraphs the book quotes from and "
                 "gives the others by one-line summaries; no download carries a full source text. The local edition "
                 "(the repository) has the texts in full.")
-    return ("Local edition: the five source texts are reproduced in full, for verification and teaching; "
-            "publish the public edition (CJREPORT_EDITION=public) on a public website.")
+    return ("Local edition: the five source texts are reproduced in full, for verification and teaching. A public "
+            "edition, which reproduces only the paragraphs the book quotes from, is the one meant for public websites.")

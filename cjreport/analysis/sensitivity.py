@@ -68,6 +68,25 @@ def _mostly_opposite(v: Variant, a: str, b: str, questions: list[str]) -> bool:
     return len(both) > 0 and len(opposite) > len(both) / 2
 
 
+def _motive_pattern(v: Variant) -> tuple[str, ...]:
+    """On each question of motive, whose position Kurbanov takes: the CIIS fellows' ("ciis"), Roy's ("roy"), or
+    one of his own ("own", which includes taking none)."""
+    def side(q: str) -> str:
+        k, c, r = v.coding[(q, KURBANOV)], v.coding[(q, CIIS)], v.coding[(q, ROY)]
+        return "ciis" if k == c != r else "roy" if k == r != c else "own"
+    return tuple(side(q) for q in MOTIVE)
+
+
+def _motive_sentence(pattern: tuple[str, ...], short: dict[str, str], evidence: Evidence) -> str:
+    label = {q: evidence.codebook.questions[q].label for q in MOTIVE}
+    whose = {"ciis": f"the {possessive(short[CIIS])} position", "roy": f"{possessive(short[ROY])} position",
+             "own": "a position of his own"}
+    if len(set(pattern)) == 1:
+        return f"On the two questions of motive, {short[KURBANOV]} takes {whose[pattern[0]]}."
+    parts = [f"{whose[side]} on one ({label[q]})" for q, side in zip(MOTIVE, pattern)]
+    return f"On the two questions of motive, {short[KURBANOV]} takes {parts[0]} and {parts[1].replace(' on one ', ' on the other ')}."
+
+
 def variants(evidence: Evidence) -> list[Variant]:
     """The book's coding; then each source left out; then the disagreed cells coded the other way."""
     final: Coding = {cell: code.stance for cell, code in evidence.coding.items()}
@@ -112,10 +131,12 @@ def findings(evidence: Evidence) -> list[Finding]:
             "roy-ciis", f"{short[ROY]} and the {short[CIIS]} take opposite positions on most of the questions on which both take one.",
             lambda v: None if not {ROY, CIIS} <= set(v.sources) else _mostly_opposite(v, ROY, CIIS, questions)))
     if {ROY, CIIS, KURBANOV} <= set(evidence.sources):
+        # worded from the book's codes (which side Kurbanov takes on each question of motive), and tested as the
+        # same pattern in every variant: a finding never states what the book's own coding does not show
+        pattern = _motive_pattern(book)
         out.append(Finding(
-            "kurbanov-motive", f"On the two questions of motive, {short[KURBANOV]} takes the {possessive(short[CIIS])} position, not {possessive(short[ROY])}.",
-            lambda v: None if not {ROY, CIIS, KURBANOV} <= set(v.sources) else
-            all(v.coding[(q, KURBANOV)] == v.coding[(q, CIIS)] != v.coding[(q, ROY)] for q in MOTIVE)))
+            "kurbanov-motive", _motive_sentence(pattern, short, evidence),
+            lambda v: None if not {ROY, CIIS, KURBANOV} <= set(v.sources) else _motive_pattern(v) == pattern))
     if ZHANG in evidence.sources:
         out.append(Finding(
             "zhang-deterrence", f"{short[ZHANG]} opposes the view that deterrence brings security, and takes no position "

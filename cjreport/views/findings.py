@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from cjreport.analysis import sensitivity as sens
 from cjreport.analysis.findings import POSITIONS, Finding, agreements, splits
 from cjreport.data.evidence import Evidence, load
-from cjreport.views.markup import Markdown, escape, join
+from cjreport.views.markup import Markdown, escape, join, list_table
 from cjreport.views.present import positions_label, quote_ref
 from cjreport.wording import capital, is_plural_name, listing, number_word, possessive, share, verb
 
@@ -198,3 +198,22 @@ def key_findings(evidence: Evidence | None = None, most: int = MOST) -> Markdown
             f"{{.cj-finding-evidence}}\n*In their words:* {evidence_links}; "
             f"{{ref}}`every position on this question <{positions_label(k.question)}>`.\n```"))
     return join(parts)
+
+
+def key_findings_table(evidence: Evidence | None = None, most: int = MOST) -> Markdown:
+    """The home page's key findings put through the same variants as the synthesis's own findings, one row each,
+    so that every strength the home page states can be checked against a table."""
+
+    ev = evidence or load()
+    rows = []
+    for k in key_finding_list(ev, most):
+        fails = [f"without {prose_name(s, ev)}" for s in k.fails_without]
+        for result, condition in ((k.under_second, SECOND), (k.under_not_chosen, NOT_CHOSEN)):
+            if result is False:
+                fails.append(condition)
+        rows.append([escape(ev.codebook.questions[k.question].label), escape(capital(share(k.takers, k.total, "source"))),
+                     "**" + escape(capital("; ".join(fails))) + "**" if fails else "none: it holds in every variant"])
+    return list_table(["Key finding (question)", "Sources taking a position", "Does not hold"], rows,
+                      caption="The home page’s key findings in the same variants: each source left out in turn, "
+                              "the second coder’s codes, and the codes the adjudication did not choose",
+                      name="table-key-findings-sensitivity", widths=[40, 25, 35], classes="cj-sensitivity cj-cards")
