@@ -248,6 +248,9 @@ def qde_project(evidence: Evidence | None = None) -> tuple[bytes, dict[str, str]
                      plainTextPath=f"internal://{sguid}.txt", creatingUser=user)
         _sub(snode, "Description", f"{source.author}; {source.outlet}; {source.date} ({source.date_status}); "
                                    f"file {source.file}; SHA-256 {source.sha256}")
+        # QDA tools keep one coding per code and span (QualCoder drops the rest with a warning), so a paragraph that
+        # is quoted whole carries its theme once, on the quotation
+        quoted_themes = {(q.start, q.end, q.theme) for q in ev.quotes_for(source=sid)}
         for q in sorted(ev.quotes_for(source=sid), key=lambda q: (q.start, q.id)):
             sel = _sub(snode, "PlainTextSelection", guid=guid("selection", q.id), name=q.id,
                        startPosition=str(q.start), endPosition=str(q.end), creatingUser=user)
@@ -260,7 +263,8 @@ def qde_project(evidence: Evidence | None = None) -> tuple[bytes, dict[str, str]
                        startPosition=str(seg.start), endPosition=str(seg.end), creatingUser=user)
             _sub(sel, "Description", seg.summary)
             for theme in seg.themes:
-                _coding(sel, f"{seg.id}:{theme}", guid("theme", theme), user)
+                if (seg.start, seg.end, theme) not in quoted_themes:
+                    _coding(sel, f"{seg.id}:{theme}", guid("theme", theme), user)
             for question in seg.questions:
                 _coding(sel, f"{seg.id}:{question}", guid("question", question), user)
         absent = [q for q in ev.codebook.questions if ev.coding[(q, sid)].stance == "not_addressed"]

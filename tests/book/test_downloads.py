@@ -309,6 +309,7 @@ def test_qdpx_validates_and_its_segments_refind_their_text(html_dir, evidence):
     codes = {c.get("guid"): c.get("name") for c in project.iter(f"{QDA}Code")}
     assert len(codes) == len(evidence.codebook.themes) + len(evidence.codebook.questions) * (1 + len(evidence.codebook.stances))
     selections = 0
+    coded = []  # (source, start, end, code) of every coding: a QDA tool keeps one per code and span
     for source in project.iter(f"{QDA}TextSource"):
         name = "sources/" + source.get("plainTextPath").removeprefix("internal://")
         raw = archive.read(name)
@@ -323,6 +324,9 @@ def test_qdpx_validates_and_its_segments_refind_their_text(html_dir, evidence):
             else:
                 assert span.strip() == span and span, sel.get("name")
             assert all(ref.get("targetGUID") in codes for ref in sel.iter(f"{QDA}CodeRef"))
+            coded += [(sid, sel.get("startPosition"), sel.get("endPosition"), ref.get("targetGUID"))
+                      for ref in sel.iter(f"{QDA}CodeRef")]
+    assert len(coded) == len(set(coded)), "the same code twice on one span (QualCoder keeps only the first)"
     segments = exports.segments(evidence)
     # and one selection of each source's body that carries the cells it does not address
     absent = {sid for (_, sid), code in evidence.coding.items() if code.stance == "not_addressed"}
