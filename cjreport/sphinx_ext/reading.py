@@ -38,13 +38,20 @@ def break_points(soup, root) -> None:
         if not pieces:
             continue
         pieces.append(text[last:])
-        for piece in pieces:
-            if isinstance(piece, str):
-                if piece:
-                    node.insert_before(NavigableString(piece))
-            else:
-                node.insert_before(piece)
-        node.extract()
+        _replace(node, pieces)
+
+
+def _replace(node, pieces) -> None:
+    """Put pieces (strings and tags) where the text node was, dropping empty strings, and remove the node."""
+    from bs4 import NavigableString
+
+    for piece in pieces:
+        if isinstance(piece, str):
+            if piece:
+                node.insert_before(NavigableString(piece))
+        else:
+            node.insert_before(piece)
+    node.extract()
 
 
 # --- Languages ------------------------------------------------------------------------------------------
@@ -85,11 +92,5 @@ def mark_languages(soup, root=None) -> int:
             last = run.end()
             marked += 1
         pieces.append(text[last:])
-        for piece in pieces:
-            if isinstance(piece, str):
-                if piece:
-                    node.insert_before(NavigableString(piece))
-            else:
-                node.insert_before(piece)
-        node.extract()
+        _replace(node, pieces)
     return marked

@@ -141,6 +141,13 @@ class Figure:
 JUPYTER_WIDTH = 720  # a notebook's output column at JupyterLab's default layout, 1280 px wide
 
 
+def _picker(field: str, name: str, options: list[str], everything: str, prompt: str):
+    """A drop-down that highlights one value of `field` (None, shown as `everything`, highlights all)."""
+    return alt.selection_point(fields=[field], name=name,
+                               bind=alt.binding_select(options=[None, *options], labels=[everything, *options],
+                                                       name=prompt))
+
+
 def _fix_width(spec: dict, width: int) -> None:
     """Replace container-relative widths by a fixed one, for renderers with no page to measure."""
     if spec.get("width") == "container":
@@ -224,9 +231,7 @@ def stance_matrix(evidence: Evidence | None = None) -> Figure:
     sources = [source_name(s, ev) for s in ev.sources]
 
     def layout(narrow: bool) -> alt.LayerChart:
-        pick = alt.selection_point(fields=["theme"], name="theme_pick",
-                                   bind=alt.binding_select(options=[None, *themes], labels=["All themes", *themes],
-                                                           name="Highlight a theme: "))
+        pick = _picker("theme", "theme_pick", themes, "All themes", "Highlight a theme: ")
         base = alt.Chart(df).encode(
             x=alt.X("source:N", title=None, sort=sources, axis=_source_axis(narrow)),
             y=alt.Y("question:N", title=None, sort=list(df["question"].drop_duplicates()),
@@ -286,9 +291,7 @@ def coverage(evidence: Evidence | None = None) -> Figure:
     names = [source_name(s, ev) for s in ev.sources]
 
     def layout(narrow: bool) -> alt.Chart:
-        pick = alt.selection_point(fields=["source"], name="source_pick",
-                                   bind=alt.binding_select(options=[None, *names], labels=["All sources", *names],
-                                                           name="Highlight a source: "))
+        pick = _picker("source", "source_pick", names, "All sources", "Highlight a source: ")
         return alt.Chart(df).mark_bar().encode(
             y=alt.Y("theme:N", sort=order, title=None),
             yOffset=alt.YOffset("source:N", sort=names),
@@ -437,9 +440,7 @@ def vocabulary(evidence: Evidence | None = None, top: int = 8) -> Figure:
                      order=[names.index(s) * 1000 + r for s, r in zip(df["source"], df["rank"])])
 
     def layout(narrow: bool) -> alt.Chart:
-        pick = alt.selection_point(fields=["source"], name="vocab_pick",
-                                   bind=alt.binding_select(options=[None, *names], labels=["All sources", *names],
-                                                           name="Show one source: "))
+        pick = _picker("source", "vocab_pick", names, "All sources", "Show one source: ")
         return alt.Chart(plot).mark_bar().encode(
             x=alt.X("z:Q", title="z-score (source vs the rest)" if narrow else "z-score of the log-odds ratio (source vs the rest)"),
             y=alt.Y("row:N", sort=alt.EncodingSortField("order"), title=None,
@@ -480,9 +481,7 @@ def actors(evidence: Evidence | None = None) -> Figure:
     kinds = sorted(df["kind"].unique())
 
     def layout(narrow: bool) -> alt.LayerChart:
-        pick = alt.selection_point(fields=["kind"], name="kind_pick",
-                                   bind=alt.binding_select(options=[None, *kinds], labels=["All kinds", *kinds],
-                                                           name="Kind of actor: "))
+        pick = _picker("kind", "kind_pick", kinds, "All kinds", "Kind of actor: ")
         base = alt.Chart(df).encode(
             x=alt.X("source:N", sort=names, title=None, axis=_source_axis(narrow)),
             y=alt.Y("actor:N", sort=keep, title=None, axis=alt.Axis(domain=False, ticks=False)),
