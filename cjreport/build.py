@@ -45,6 +45,20 @@ def inputs_fingerprint(root: Path) -> str:
     return digest.hexdigest()
 
 
+def pages_fingerprint(root: Path) -> str:
+    """The inputs and the book's own pages, bibliography and table of contents. Sphinx judges a page current by
+    comparing times, so a page edited while a build reads it is taken as current afterwards: comparing this
+    before and after a build catches that."""
+    digest = hashlib.sha256(inputs_fingerprint(root).encode())
+    for path in sorted((root / "book").rglob("*")):
+        if path.is_file() and "_generated" not in path.parts:
+            digest.update(str(path.relative_to(root)).encode() + path.read_bytes())
+    for path in (root / "_toc.yml",):
+        if path.is_file():
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
 MAX_ERRORS = 20  # enough to fix a batch in one go; more would scroll the first ones away
 
 
@@ -177,6 +191,7 @@ def build(root: Path, out: Path, pdf: bool) -> None:
     built = work / "_build"
     stamp = out / "inputs.sha256"
     current = inputs_fingerprint(root)
+    pages_before = pages_fingerprint(root)
     if not stamp.exists() or stamp.read_text().strip() != current:
         # Data or package changed: drop the execution cache and Sphinx's environment so every chapter re-runs.
         for stale in (built / ".jupyter_cache", built / ".doctrees", built / "jupyter_execute", built / "html", built / "latex",
@@ -213,8 +228,13 @@ def build(root: Path, out: Path, pdf: bool) -> None:
     _publish(built / "html", out / "html")
     if pdf:
         shutil.copyfile(made, out / PDF_NAME)
-    stamp.write_text(current + "\n")
-    manifest.write_text(_listing(built / "html"))
+    if pages_fingerprint(root) != pages_before:
+        # edited while building: what Sphinx read may predate the edit, and its times would hide that next time
+        shutil.rmtree(built / ".doctrees", ignore_errors=True)
+        print("note: sources changed during the build; the next build reads every page again", flush=True)
+    else:
+        stamp.write_text(current + "\n")
+        manifest.write_text(_listing(built / "html"))
     made = f" and {shown(out / PDF_NAME, root)}" if pdf else ""
     print(f"book written: {shown(out / 'html' / 'index.html', root)}{made} in {time.perf_counter() - started:.0f} s; "
           f"full log: {shown(log.path, root)}", flush=True)

@@ -27,6 +27,7 @@ from cjreport.views.present import reference_numbers, source_name
 from cjreport.views.style import stance_colour, stance_symbol
 from cjreport.data.quotations import fold
 from cjreport.analysis.vocab import distinctive_words
+from cjreport.wording import possessive
 
 VL_VERSION = ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
 # Okabe & Ito's colour-blind-safe palette; every chart also labels its marks in text.
@@ -344,7 +345,7 @@ def timeline(evidence: Evidence | None = None) -> Figure:
                          "quotations": " ".join(refs[q] for q in e.quotations if ev.quotations[q].source == sid) or "—"})
     for s in ev.sources.values():
         inferred = " (date inferred)" if s.date_status == "inferred" else ""
-        rows.append({"date": s.date, "kind": "publication", "event": f"{source_name(s.id, ev)}’s text appears{inferred}",
+        rows.append({"date": s.date, "kind": "publication", "event": f"{possessive(source_name(s.id, ev))} text appears{inferred}",
                      "source": source_name(s.id, ev), "mentioned by": f"dating: {s.date_status}",
                      "quotations": "—"})
     df = pd.DataFrame(rows).sort_values(["date", "kind"], kind="stable").reset_index(drop=True)

@@ -141,12 +141,14 @@ def positions(question_id: str, evidence: Evidence | None = None) -> Markdown:
             continue
         title = f"{source_name(sid, ev)}: {stance_symbol(code.stance)} {stance_label(code.stance, ev)}"
         home = homes(ev)
-        body = [f"{escape(code.rationale)}"]
+        body, elsewhere = [f"{escape(code.rationale)}"], []
         for qid in code.quotations:
             if home.get(qid) == (question_id, sid):
                 body.append(f"({evidence_label(qid)})=\n" + quote(qid, ev).text.strip())
             else:
-                body.append(f"*Also cited here:* {quote_ref(qid, ev)}")
+                elsewhere.append(quote_ref(qid, ev))
+        if elsewhere:  # one line for all of them: a label repeated per quotation read as machine output
+            body.append("*Also cited here:* " + "; ".join(elsewhere))
         cards.append(f":::{{grid-item-card}} {escape(title)}\n:class-card: cj-position cj-{code.stance}\n\n"
                      + "\n\n".join(body) + "\n:::")
     parts = [f"({positions_label(question_id)})=\n*The proposition:* {escape(question.proposition)}"]

@@ -132,3 +132,20 @@ def test_chart_in_the_book_is_html_and_svg(monkeypatch):
     assert {"text/html", "image/svg+xml"} <= set(bundle)
     assert bundle["image/svg+xml"].lstrip().startswith("<svg")
     assert "application/vnd.jupyter.widget-view+json" not in bundle
+
+
+def test_chronology_names_each_source_with_the_grammar_layer(monkeypatch):
+    # "CIIS fellows’s text appears" was once written by hand in the chart; every source's name goes through
+    # wording.possessive, so a plural name takes the apostrophe alone
+    from cjreport import load
+    from cjreport.views.present import source_name
+    from cjreport.wording import possessive
+
+    monkeypatch.setenv("CJREPORT_TARGET", "book")
+    ev = load()
+    spec = json.dumps(charts.timeline(ev).chart.to_dict(), ensure_ascii=False)
+    for sid in ev.sources:
+        name = source_name(sid, ev)
+        assert f"{possessive(name)} text appears" in spec
+        if possessive(name).endswith("’"):
+            assert f"{name}’s text" not in spec

@@ -155,3 +155,27 @@ def test_line_number_points_at_the_record(data_copy):
 
 
 # --- the built book: what a reader sees ---------------------------------------------------------------------
+
+
+def _entries_by_author_year():
+    """(author as printed, year) for every entry: an institution's braced name whole, a person's family name."""
+    found = set()
+    for entry in parse_file(str(BIB)).entries.values():
+        year = entry.fields.get("year", "n.d.")
+        for person in entry.persons.get("author", []):
+            name = " ".join(person.last_names) if person.first_names else str(person)
+            found.add((name.replace("{", "").replace("}", "").replace("’", "'"), year))
+    return found
+
+
+def test_context_citations_in_prose_are_bibliography_entries():
+    """The outside context in the sources chapter cites by author and year in plain text (JupyterLab cannot
+    render {cite}), so nothing else checks that each one names an entry of references.bib."""
+    entries = _entries_by_author_year()
+    text = (ROOT / "book" / "sources.md").read_text(encoding="utf-8")
+    cited = [c.strip() for group in re.findall(r"\(([^()]*?, (?:\d{4}|n\.d\.)(?:; [^()]*?, (?:\d{4}|n\.d\.))*)\)", text)
+             for c in group.split(";")]
+    assert len(cited) >= len(re.findall(r", (?:\d{4}|n\.d\.)\)", text))
+    norm = lambda c: " ".join(c.split()).replace("’", "'")  # line breaks in the prose; its typographic apostrophe
+    missing = [c for c in cited if tuple(norm(c).rsplit(", ", 1)) not in entries]
+    assert not missing, f"cited in book/sources.md but not in references.bib: {missing}"
