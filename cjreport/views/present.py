@@ -16,7 +16,7 @@ from cjreport.views.markup import Markdown, escape, join, list_table
 from cjreport.data.quotations import Quotation, fold
 from cjreport.views.homes import evidence_label, homes
 from cjreport.views.style import stance_symbol
-from cjreport.wording import is_plural_name, listing, number_word, possessive  # number_word: chapters import it from here
+from cjreport.wording import is_plural_name, listing, number_word, possessive, sentence  # number_word: chapters import it from here
 
 
 def _ev(evidence: Evidence | None) -> Evidence:
@@ -194,8 +194,11 @@ def silences(theme_id: str, evidence: Evidence | None = None) -> Markdown:
         stances = {sid: ev.coding[(question.id, sid)].stance for sid in ev.sources}
         silent = [source_name(s, ev) for s, st in stances.items() if st == "not_addressed"]
         taken = Counter(st for st in stances.values() if st not in ("not_addressed", "reports"))
-        split = "the sources that take a position split" if len(taken) > 1 else (
-            "the sources that take a position agree" if taken else "no source takes a position of its own")
+        positioned = sum(taken.values())
+        # one source cannot "agree": say that only one takes a position (a fifth reading found "agree (opposes: 1)")
+        split = ("the sources that take a position split" if len(taken) > 1 else
+                 "only one source takes a position" if positioned == 1 else
+                 "the sources that take a position agree" if taken else "no source takes a position of its own")
         text = f"**{escape(question.label)}** — {escape(split)}"
         if taken:
             text += " (" + escape(", ".join(f"{stance_label(k, ev).lower()}: {v}" for k, v in sorted(taken.items()))) + ")"
@@ -538,10 +541,11 @@ def event_readings(evidence: Evidence | None = None) -> Markdown:
 
 
 def source_list(evidence: Evidence | None = None) -> Markdown:
-    """One line per source: who, what, where, when (the profile table in the sources chapter has the rest)."""
+    """One line per source: who, what, when (the outlet and the rest are in the sources chapter's profiles, where
+    a long outlet note does not push the home page's citation records onto a page of their own in the PDF)."""
     ev = _ev(evidence)
     return Markdown("\n".join(
-        f"- **{escape(source_name(s.id, ev))}**: {escape(s.title)}. {escape(s.author)}; {escape(s.outlet)}; "
+        f"- **{escape(source_name(s.id, ev))}**: {escape(sentence(s.title))} {escape(s.author)}; "
         f"{escape(s.date)} ({escape(s.date_status)}). {cite(s.id, ev)}" for s in ev.sources.values()) + "\n")
 
 

@@ -80,3 +80,35 @@ def test_the_id_scanner_sees_link_text_and_ignores_anchors(tmp_path, evidence):
     assert ids_in_visible_text(tmp_path, evidence) == {}
     page.write_text(f'<p><a href="#{qid}">{qid}</a></p>')
     assert ids_in_visible_text(tmp_path, evidence) == {"book/a.html": [qid]}
+
+
+def generated_slips(html_dir: Path, evidence) -> dict[str, list[str]]:
+    """Per page, phrasing the grammar layer (cjreport/wording.py) exists to prevent: a stop after a title's
+    question mark ("Security Ties?."), a plural name with ’s ("CIIS fellows’s"), a count word on one thing
+    ("1 cells"). Source texts the book reproduces (block quotations, the appendix) are left out: their words
+    are the sources' own."""
+    plural = [re.escape(n) for n in (s.short_name for s in evidence.sources.values()) if n.endswith("s")]
+    patterns = [r"[?!]\.(?!\.)", r"\b1 (?:cells|sources|quotations|questions)\b"] + [p + r"[’']s\b" for p in plural]
+    found = {}
+    for page in pages(html_dir):
+        if page.name == "appendix.html":
+            continue
+        soup = _soup(page)
+        for tag in soup(["blockquote", "pre"]):
+            tag.decompose()
+        text = " ".join(visible_text(soup).split())
+        hits = sorted({m.group(0) for p in patterns for m in re.finditer(p, text)})
+        if hits:
+            found[str(page.relative_to(html_dir))] = hits
+    return found
+
+
+def test_no_generated_phrasing_slips(html_dir, evidence):
+    found = generated_slips(html_dir, evidence)
+    assert not found, found
+
+
+def test_the_slip_scanner_sees_them(tmp_path, evidence):
+    (tmp_path / "book").mkdir()
+    (tmp_path / "book" / "a.html").write_text("<p>What Next for China-Japan Security Ties?. CIIS fellows’s text</p>")
+    assert generated_slips(tmp_path, evidence) == {"book/a.html": ["?.", "CIIS fellows’s"]}
