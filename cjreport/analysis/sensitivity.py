@@ -7,6 +7,7 @@ with the disagreed cells coded the other way, so the synthesis can show which fi
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,6 +19,13 @@ from cjreport.wording import listing as names, number_word, possessive, verb
 Cell = tuple[str, str]
 Coding = dict[Cell, str]
 OWN = ("supports", "qualified", "opposes")  # a position of the source's own; reports and not_addressed are not
+# The stance scale's rule has a rationale say "implied" when the code rests on the author's words without the
+# proposition's own terms: the one mark of a position that is the coders' inference.
+IMPLIED = re.compile(r"\bimplied\b", re.IGNORECASE)
+
+
+def is_implied(rationale: str) -> bool:
+    return bool(IMPLIED.search(rationale))
 
 # The conclusion's reading of the sources names three of them; the findings below test that reading.
 ROY, ZHANG, CIIS, KURBANOV = "000", "001", "002", "004"
@@ -29,7 +37,7 @@ class Variant:
     label: str  # lower case, as it reads inside a sentence
     sources: tuple[str, ...]
     coding: Coding
-    kind: str = "book"  # book | without (one source left out) | not-chosen | second
+    kind: str = "book"  # book | without (one source left out) | not-chosen | second | explicit
     left_out: str | None = None  # the source a "without" variant leaves out
 
 
@@ -88,7 +96,8 @@ def _motive_sentence(pattern: tuple[str, ...], short: dict[str, str], evidence: 
 
 
 def variants(evidence: Evidence) -> list[Variant]:
-    """The book's coding; then each source left out; then the disagreed cells coded the other way."""
+    """The book's coding; then each source left out; then the disagreed cells coded the other way; then the second
+    coder's codes; then the implied positions set aside."""
     final: Coding = {cell: code.stance for cell, code in evidence.coding.items()}
     sources = tuple(evidence.sources)
     out = [Variant("all sources", sources, final)]
@@ -103,6 +112,10 @@ def variants(evidence: Evidence) -> list[Variant]:
     second = second_codes(evidence)
     out.append(Variant("second coder’s codes", sources, {**final, **{c: st for c, st in second.items() if c in final}},
                        "second"))
+    # a reader who accepts only positions stated in so many words: every implied position counts as none
+    explicit = {cell: "not_addressed" if st in OWN and is_implied(evidence.coding[cell].rationale) else st
+                for cell, st in final.items()}
+    out.append(Variant("implied positions set aside", sources, explicit, "explicit"))
     return out
 
 

@@ -37,6 +37,7 @@ class KeyFinding:
     fails_without: tuple[str, ...]  # sources without which the finding does not hold
     under_second: bool | None  # holds under the second coder's codes
     under_not_chosen: bool | None  # holds with every disagreed cell coded as the adjudication did not choose
+    under_explicit: bool | None  # holds with every implied position counted as none
 
 
 def prose_name(sid: str, ev: Evidence) -> str:
@@ -141,24 +142,25 @@ def key_finding_list(evidence: Evidence | None = None, most: int = MOST) -> list
         out.append(KeyFinding(
             kind, f.question, f.stances, check.text, check, sum(len(h) for h in f.stances.values()), len(ev.sources),
             tuple(v.left_out for v, r in zip(variants, held) if v.kind == "without" and r is False),
-            by_kind.get("second"), by_kind.get("not-chosen")))
+            by_kind.get("second"), by_kind.get("not-chosen"), by_kind.get("explicit")))
     return out
 
 
 NOT_CHOSEN = "with the codes the adjudication did not choose"
 SECOND = "under the second coder’s codes"
+EXPLICIT = "with implied positions set aside"
 
 
 def strength(k: KeyFinding, ev: Evidence) -> str:
     """How firm a key finding is, in plain sentences (tests/test_key_findings.py recomputes every part): how many
-    sources take a position; whether it holds without each source, under the second coder's codes and with the
-    codes the adjudication did not choose."""
+    sources take a position; whether it holds without each source, under the second coder's codes, with the
+    codes the adjudication did not choose and with implied positions set aside."""
     holds, fails = [], []
     if k.fails_without:
         fails += [f"without {prose_name(s, ev)}" for s in k.fails_without]
     else:
         holds.append("without any one source")
-    for result, condition in ((k.under_second, SECOND), (k.under_not_chosen, NOT_CHOSEN)):
+    for result, condition in ((k.under_second, SECOND), (k.under_not_chosen, NOT_CHOSEN), (k.under_explicit, EXPLICIT)):
         (holds if result else fails).append(condition)
     text = f"Strength: {share(k.takers, k.total, 'source')} take a position."
     if holds:
@@ -172,8 +174,7 @@ def implied(k: KeyFinding, ev: Evidence) -> str:
     """Which positions in a finding are implied rather than stated: the stance scale's rule has the rationale say
     "implied" when a code rests on evaluative language without the proposition's terms, so a reader weighing
     the finding sees which positions are the coders' inference."""
-    sids = [sid for held in k.held.values() for sid in held
-            if re.search(r"\bimplied\b", ev.coding[(k.question, sid)].rationale, re.IGNORECASE)]
+    sids = [sid for held in k.held.values() for sid in held if sens.is_implied(ev.coding[(k.question, sid)].rationale)]
     if not sids:
         return ""
     whose = listing([possessive(_prose_names((sid,), ev)) for sid in sids])
@@ -208,12 +209,13 @@ def key_findings_table(evidence: Evidence | None = None, most: int = MOST) -> Ma
     rows = []
     for k in key_finding_list(ev, most):
         fails = [f"without {prose_name(s, ev)}" for s in k.fails_without]
-        for result, condition in ((k.under_second, SECOND), (k.under_not_chosen, NOT_CHOSEN)):
+        for result, condition in ((k.under_second, SECOND), (k.under_not_chosen, NOT_CHOSEN), (k.under_explicit, EXPLICIT)):
             if result is False:
                 fails.append(condition)
         rows.append([escape(ev.codebook.questions[k.question].label), escape(capital(share(k.takers, k.total, "source"))),
                      "**" + escape(capital("; ".join(fails))) + "**" if fails else "none: it holds in every variant"])
     return list_table(["Key finding (question)", "Sources taking a position", "Does not hold"], rows,
                       caption="The home page’s key findings in the same variants: each source left out in turn, "
-                              "the second coder’s codes, and the codes the adjudication did not choose",
+                              "the second coder’s codes, the codes the adjudication did not choose, and implied "
+                              "positions set aside",
                       name="table-key-findings-sensitivity", widths=[40, 25, 35], classes="cj-sensitivity cj-cards")

@@ -35,7 +35,10 @@ def data(evidence):
                for s in yaml.safe_load((d / "sources.yaml").read_text(encoding="utf-8"))}
     quotes = {q["id"]: q for q in yaml.safe_load((d / "quotations.yaml").read_text(encoding="utf-8"))}
     cited = {(r["question"], r["source"]): r["quotations"].split() for r in _rows(d / "coding.csv")}
-    return final, second, not_chosen, sources, quotes, cited
+    # a position whose rationale calls it implied counts as none for a reader who takes only explicit positions
+    explicit = {(r["question"], r["source"]): "not_addressed" if r["stance"] in POS and re.search(r"\bimplied\b", r["rationale"], re.I)
+                else r["stance"] for r in _rows(d / "coding.csv")}
+    return final, second, not_chosen, sources, quotes, cited, explicit
 
 
 def _holds(question, coding, among, kind, stance):
@@ -62,7 +65,7 @@ def test_five_to_eight_key_findings_on_the_home_page(printed, data):
 
 
 def test_every_key_finding_states_its_strength_as_recomputed_from_the_data(printed, data):
-    final, second, not_chosen, sources, *_ = data
+    final, second, not_chosen, sources, _, _, explicit = data
     assert printed, "no key finding on the home page"
     for question, div in printed.items():
         takers = [s for s in sources if final[(question, s)] in POS]
@@ -78,7 +81,8 @@ def test_every_key_finding_states_its_strength_as_recomputed_from_the_data(print
             assert said == (sid in fails_without), (question, short, strength)
         assert ("without any one source" in holds_part) == (not fails_without), (question, strength)
         for coding, phrase in ((second, "under the second coder’s codes"),
-                               (not_chosen, "with the codes the adjudication did not choose")):
+                               (not_chosen, "with the codes the adjudication did not choose"),
+                               (explicit, "with implied positions set aside")):
             expected = _holds(question, coding, list(sources), kind, stance)
             assert (phrase in holds_part) == expected and (phrase in fails_part) == (not expected), (question, phrase, strength)
 
@@ -96,7 +100,7 @@ def test_every_key_finding_counts_in_words_and_names_who_holds_what(printed, dat
 
 
 def test_evidence_is_one_click_away_by_speaker_and_words(printed, data):
-    final, _, _, sources, quotes, cited = data
+    final, _, _, sources, quotes, cited, _ = data
     for question, div in printed.items():
         links = div.select("p.cj-finding-evidence a")
         for sid in (s for s in sources if final[(question, s)] in POS):
