@@ -182,6 +182,7 @@ class ProseSummary:
     the data. Words, not numbers, where a sentence wants words."""
 
     split: str  # questions on which sources that take a position of their own take different ones
+    opposed: str  # of those, the questions on which one source supports what another opposes
     questions: str  # contested questions in all
     silent_each: str  # "every source is silent on some", or who addresses every question
     most_silent: str  # the source (or sources, tied) leaving the most questions unaddressed
@@ -202,6 +203,7 @@ def summary(evidence: Evidence) -> ProseSummary:
     return ProseSummary(
         # digits for the pair, since one of them is above twelve and a sentence should not mix the two forms
         split=str(len(split)),
+        opposed=number_word(sum({book.coding[(q, s)] for s in book.sources} >= {"supports", "opposes"} for q in split)),
         questions=str(len(evidence.codebook.questions)),
         silent_each=("every source is silent on some" if not unsilent else
                      f"{names(unsilent)} {verb(len(unsilent), 'addresses')} every question"),

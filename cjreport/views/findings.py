@@ -124,7 +124,7 @@ def _split_sentence(f: Finding, ev: Evidence) -> str:
 
 def key_finding_list(evidence: Evidence | None = None, most: int = MOST) -> list[KeyFinding]:
     """The home page's findings: every question on which the sources that take a position agree, then the
-    sharpest splits, up to `most` in all; each tested by the sensitivity analysis."""
+    sharpest splits, up to `most` in all; each tested by the sensitivity analysis, and shown the firmest first."""
     ev = evidence or load()
     chosen = [("agreement", f) for f in agreements(ev)] + [("split", f) for f in splits(ev, top=len(ev.codebook.questions))]
     chosen = chosen[:most]
@@ -143,7 +143,14 @@ def key_finding_list(evidence: Evidence | None = None, most: int = MOST) -> list
             kind, f.question, f.stances, check.text, check, sum(len(h) for h in f.stances.values()), len(ev.sources),
             tuple(v.left_out for v, r in zip(variants, held) if v.kind == "without" and r is False),
             by_kind.get("second"), by_kind.get("not-chosen"), by_kind.get("explicit")))
-    return out
+    # the firmest first: a reader who stops early has read the findings that hold in the most variants
+    return sorted(out, key=lambda k: sum(r is False for r in held_in(k)))
+
+
+def held_in(k: KeyFinding) -> list[bool | None]:
+    """Whether the finding holds in each variant that can fail it: without each source it needs, under the
+    second coder's codes, with the codes not chosen, with implied positions set aside."""
+    return [False] * len(k.fails_without) + [k.under_second, k.under_not_chosen, k.under_explicit]
 
 
 NOT_CHOSEN = "with the codes the adjudication did not choose"

@@ -541,12 +541,11 @@ def event_readings(evidence: Evidence | None = None) -> Markdown:
 
 
 def source_list(evidence: Evidence | None = None) -> Markdown:
-    """One line per source: who, what, when (the outlet and the rest are in the sources chapter's profiles, where
-    a long outlet note does not push the home page's citation records onto a page of their own in the PDF)."""
+    """The corpus in one paragraph: each source by name, title and year, linked to its citation (the profiles in
+    the sources chapter have the author, outlet and how each date was established). One paragraph, not a list,
+    so that the home page's citation records still fit beside it on the PDF's pages."""
     ev = _ev(evidence)
-    return Markdown("\n".join(
-        f"- **{escape(source_name(s.id, ev))}**: {escape(sentence(s.title))} {escape(s.author)}; "
-        f"{escape(s.date)} ({escape(s.date_status)}). {cite(s.id, ev)}" for s in ev.sources.values()) + "\n")
+    return Markdown("; ".join(f"{cite(s.id, ev)}, *{escape(s.title.rstrip('.'))}*" for s in ev.sources.values()) + ".\n")
 
 
 def appendix_contents(evidence: Evidence | None = None) -> Markdown:

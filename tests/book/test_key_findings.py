@@ -136,3 +136,11 @@ def test_strength_follows_a_changed_coding(evidence, data_copy, monkeypatch):
     changed = next(x for x in findings.key_finding_list(load()) if x.question == k.question)
     assert changed.takers == k.takers - 1
     assert re.search(wording.share(changed.takers, changed.total, "source"), findings.strength(changed, evidence))
+
+
+def test_key_findings_come_firmest_first(evidence, printed):
+    """The home page lists the findings in the order of how many variants each fails in, fewest first."""
+    found = findings.key_finding_list(evidence)
+    failures = [sum(r is False for r in findings.held_in(k)) for k in found]
+    assert failures == sorted(failures), failures
+    assert list(printed) == [k.question for k in found]

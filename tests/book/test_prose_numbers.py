@@ -96,6 +96,7 @@ def expected() -> dict[str, str]:
     top = max(silent.values())
     most = [short[s] for s in ids if silent[s] == top]
     split = sum(len({final[(q, s)] for s in ids} & own) > 1 for q in questions)
+    opposed = sum({final[(q, s)] for s in ids} >= {"supports", "opposes"} for q in questions)
     # the second round of coding: the latest changelog date that changed rules or added questions
     rounds = [e for e in _yaml("codebook-changelog.yaml") if e["change"] in ("rule", "add")]
     recode_date = max(e["date"] for e in rounds)
@@ -164,7 +165,7 @@ def expected() -> dict[str, str]:
         # synthesis
         **{f"tally.{s}": tally[s] for s in scale}, "summary.findings": word(total), "summary.robust": word(held),
         # conclusion
-        "summary.split": split, "summary.questions": len(questions), "summary.most_silent": _join(most),
+        "summary.split": split, "summary.opposed": word(opposed), "summary.questions": len(questions), "summary.most_silent": _join(most),
         "summary.most_silent_verb": "leaves" if len(most) == 1 else "leave",
         "summary.most_silent_count": word(top) + (" each" if len(most) > 1 else ""),
         "summary.silent_each": "every source is silent on some" if min(silent.values()) > 0 else None,
