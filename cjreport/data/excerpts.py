@@ -44,6 +44,24 @@ def withheld(text: str, quotes: Iterable[Quotation]) -> list[tuple[int, int]]:
     return [p for p in paragraphs(text) if p not in keep]
 
 
+WITHHELD_EXCERPT = "[an excerpt from a paragraph this edition does not reproduce]"
+
+
+def redact_excerpts(rows: list[dict[str, str]], sources: dict[str, Source], quotes: Iterable[Quotation]) -> list[dict[str, str]]:
+    """The second coder's rows (coding-second.csv) with every evidence excerpt that lies in a withheld paragraph
+    replaced by WITHHELD_EXCERPT: an excerpt may be a whole paragraph the public edition does not reproduce."""
+    quotes = list(quotes)
+    withheld_text = {sid: [" ".join(s.text[a:b].split()) for a, b in withheld(s.text, [q for q in quotes if q.source == sid])]
+                     for sid, s in sources.items()}
+    out = []
+    for row in rows:
+        parts = [p for p in row.get("evidence", "").split(" | ") if p]
+        kept = [WITHHELD_EXCERPT if any(" ".join(p.split()) in para for para in withheld_text.get(row["source"], [])) else p
+                for p in parts]
+        out.append({**row, "evidence": " | ".join(kept)})
+    return out
+
+
 def redact(source: Source, quotes: Iterable[Quotation]) -> str:
     """source's text with every paragraph no quotation touches blanked character by character (same length)."""
     chars = list(source.text)

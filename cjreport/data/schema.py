@@ -329,9 +329,20 @@ class EvidenceKindsRecord(Record):
 
 # --- turning pydantic's errors into one line ----------------------------------------------------------------
 
+# YAML's names for what the reader wrote: the loader's line-tracking subclasses (readers.LineList, LineDict)
+# are not the maintainer's business
+_YAML_KIND = {list: "a list", dict: "a mapping", str: "a string", int: "a number", float: "a number", bool: "true/false",
+              type(None): "nothing"}
+
+
+def _kind(value: Any) -> str:
+    return next((name for base, name in _YAML_KIND.items() if isinstance(value, base) and not
+                 (base is int and isinstance(value, bool))), type(value).__name__)
+
+
 def _describe(value: Any) -> str:
-    text = repr(value)
-    return f"{type(value).__name__} {text[:60] + '…' if len(text) > 60 else text}"
+    text = repr(list(value) if isinstance(value, list) else dict(value) if isinstance(value, dict) else value)
+    return f"{_kind(value)} {text[:60] + '…' if len(text) > 60 else text}"
 
 
 def _message(error: dict) -> str:
@@ -428,7 +439,7 @@ def check_list(model: type[Record], raw: Any, path, *, what: str) -> list:
     if raw is None:  # an empty file: a slip (a truncated save), not "no records" (write [] for none)
         raise DataError(path, f"the file is empty: expected a list of {what} (write [] if there are none)", line=1)
     if not isinstance(raw, list):
-        raise DataError(path, f"expected a list of {what}, found {type(raw).__name__}", line=getattr(raw, "line", None))
+        raise DataError(path, f"expected a list of {what}, found {_kind(raw)}", line=getattr(raw, "line", None))
     problems = Problems()
     records = []
     for record in raw:

@@ -8,6 +8,7 @@ the tests check that every entry of it exists.
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import re
@@ -54,6 +55,21 @@ def guid(kind: str, key: str) -> str:
 
 def _ev(evidence: Evidence | None) -> Evidence:
     return evidence or load()
+
+
+def published_second_coding(evidence: Evidence | None = None) -> str:
+    """coding-second.csv as this edition's downloads carry it: as the second coder left it (local edition), or
+    with every excerpt from a paragraph the book does not quote withheld (public edition)."""
+    ev = _ev(evidence)
+    text = (ev.data_dir / "coding-second.csv").read_text(encoding="utf-8")
+    if not edition.is_public():
+        return text
+    rows = list(csv.DictReader(io.StringIO(text)))
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(excerpts.redact_excerpts(rows, ev.sources, ev.quotations.values()))
+    return out.getvalue()
 
 
 def published_text(sid: str, evidence: Evidence | None = None) -> str:
@@ -533,7 +549,7 @@ def write_downloads(target: Path, notebooks: dict[str, str], evidence: Evidence 
         (target / sub).mkdir()
     _write_table(coding_frame(ev), target / "data" / "coding")
     shutil.copyfile(ev.data_dir / "coding-first.csv", target / "data" / "coding-first.csv")
-    shutil.copyfile(ev.data_dir / "coding-second.csv", target / "data" / "coding-second.csv")
+    (target / "data" / "coding-second.csv").write_text(published_second_coding(ev), encoding="utf-8", newline="")
     if (ev.data_dir / "adjudication.csv").is_file():
         shutil.copyfile(ev.data_dir / "adjudication.csv", target / "data" / "adjudication.csv")
     _write_table(coding_matrix(ev), target / "data" / "coding-matrix", json_too=False)
@@ -566,7 +582,8 @@ def write_downloads(target: Path, notebooks: dict[str, str], evidence: Evidence 
     if distribution.can_build_wheel():
         distribution.build_wheel(root, target / "python", ev.data_dir,
                                  public_texts={s.file: published_text(sid, ev) for sid, s in ev.sources.items()}
-                                 if edition.is_public() else None)
+                                 if edition.is_public() else None,
+                                 public_data={"coding-second.csv": published_second_coding(ev)} if edition.is_public() else None)
     shutil.copyfile(distribution.requirements(root), target / "python" / "requirements.txt")
     if distribution.has_source_archive() and not edition.is_public():
         (target / "source").mkdir()

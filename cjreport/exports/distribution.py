@@ -50,14 +50,17 @@ def requirements(root: Path) -> Path:
     return root / "requirements.txt" if (root / "requirements.txt").is_file() else REPOSITORY / "requirements.txt"
 
 
-def build_wheel(root: Path, out: Path, data: Path | None = None, public_texts: dict[str, str] | None = None) -> Path:
+def build_wheel(root: Path, out: Path, data: Path | None = None, public_texts: dict[str, str] | None = None,
+                public_data: dict[str, str] | None = None) -> Path:
     """Build the wheel of the package with the book at root (its chapters, citation, configuration) and the
     data the book was built from (data, default root/data) into out. A scratch tree is built, so the
     repository gets no build/ or egg-info directories; returns the wheel's path.
 
     public_texts ({file name: text}) makes the public edition's wheel: those texts (the paragraphs the book does
     not quote blanked, cjreport/data/excerpts.py) replace data/texts/, data/texts/REDACTED says so (the loader
-    then skips the checks that need the full texts), and EDITION makes the installed package the public edition."""
+    then skips the checks that need the full texts), and EDITION makes the installed package the public edition;
+    public_data ({file name under data/: text}) replaces data files the public edition carries redacted (the
+    second coder's excerpts)."""
     import os
 
     out.mkdir(parents=True, exist_ok=True)
@@ -75,6 +78,8 @@ def build_wheel(root: Path, out: Path, data: Path | None = None, public_texts: d
                 (tree / "data" / "texts" / name).write_text(text, encoding="utf-8", newline="")
             (tree / "data" / "texts" / excerpts.REDACTED_NOTE).write_text(excerpts.NOTE, encoding="utf-8")
             (tree / edition.EDITION_FILE).write_text("public\n", encoding="utf-8")
+        for name, text in (public_data or {}).items():  # data files the public edition carries redacted
+            (tree / "data" / name).write_text(text, encoding="utf-8", newline="")
         for rel in bundle_files(root):
             if rel.parts[0] != "data":
                 (tree / rel).parent.mkdir(parents=True, exist_ok=True)

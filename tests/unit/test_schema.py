@@ -69,7 +69,7 @@ def test_list_entry_that_is_a_number(data_copy):
     path = data_copy / "quotations.yaml"
     path.write_text(path.read_text(encoding="utf-8") + "- 42\n", encoding="utf-8")
     message = check(data_copy)
-    assert message.startswith("error: data/quotations.yaml:") and "must be a mapping, found int 42" in message
+    assert message.startswith("error: data/quotations.yaml:") and "must be a mapping, found a number 42" in message
 
 
 def test_data_file_that_is_a_directory(data_copy):
@@ -165,7 +165,7 @@ def test_no_position_cites_words_other_than_the_authors(evidence):
     ("events.csv", "ev-2013-scs-bases,2013,year", "ev-2013-scs-bases,2023-02-30,day", "not a real date"),
     ("texts/SHA256SUMS", "  004_", "  005_", "SHA256SUMS"),
     ("sources.yaml", "bibkey: roy2024", "bibkey: roy 2024", "bibkey: 'roy 2024' does not match"),
-    ("quotations.yaml", "start: 407", "start: '407'", "start must be an integer, found str '407'"),
+    ("quotations.yaml", "start: 407", "start: '407'", "start must be an integer, found a string '407'"),
 ])
 def test_group_accepted_silently(data_copy, file, old, new, expected):
     edit(data_copy / file, old, new)
@@ -321,3 +321,14 @@ def test_readme_documents_every_field_and_value():
         if f"`{pattern}`" not in readme:
             missing.append(pattern)
     assert not missing, f"data/README.md does not document: {', '.join(missing)}"
+
+
+def test_a_wrong_type_is_named_as_yaml_names_it(data_copy):
+    """A list where a string belongs is 'a list', never the loader's own LineList (a maintainer's report)."""
+    path = data_copy / "codebook.yaml"
+    text = path.read_text(encoding="utf-8")
+    first = text.index("    qualified_reads: ")
+    end = text.index("\n", first)
+    path.write_text(text[:first] + "    qualified_reads: [a, b]" + text[end:], encoding="utf-8")
+    message = check(data_copy)
+    assert "qualified_reads must be a string, found a list ['a', 'b']" in message and "LineList" not in message, message
