@@ -112,3 +112,11 @@ def test_the_slip_scanner_sees_them(tmp_path, evidence):
     (tmp_path / "book").mkdir()
     (tmp_path / "book" / "a.html").write_text("<p>What Next for China-Japan Security Ties?. CIIS fellows’s text</p>")
     assert generated_slips(tmp_path, evidence) == {"book/a.html": ["?.", "CIIS fellows’s"]}
+
+
+def test_the_glossary_is_in_alphabetical_order(html_dir):
+    """A reader looks a term up by its first letter; the glossary directive sorts it (:sorted:), so a term added
+    out of place cannot stay there."""
+    terms = [" ".join(dt.get_text(" ").split()).rstrip("#").strip()
+             for dt in _soup(html_dir / "book" / "glossary.html").select("dl.glossary dt")]
+    assert len(terms) > 1 and terms == sorted(terms, key=str.casefold), terms
