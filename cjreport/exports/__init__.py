@@ -549,7 +549,8 @@ def write_downloads(target: Path, notebooks: dict[str, str], evidence: Evidence 
         (target / sub).mkdir()
     _write_table(coding_frame(ev), target / "data" / "coding")
     shutil.copyfile(ev.data_dir / "coding-first.csv", target / "data" / "coding-first.csv")
-    (target / "data" / "coding-second.csv").write_text(published_second_coding(ev), encoding="utf-8", newline="")
+    second_coding = published_second_coding(ev)  # the download and the wheel carry the same text
+    (target / "data" / "coding-second.csv").write_text(second_coding, encoding="utf-8", newline="")
     if (ev.data_dir / "adjudication.csv").is_file():
         shutil.copyfile(ev.data_dir / "adjudication.csv", target / "data" / "adjudication.csv")
     _write_table(coding_matrix(ev), target / "data" / "coding-matrix", json_too=False)
@@ -583,7 +584,7 @@ def write_downloads(target: Path, notebooks: dict[str, str], evidence: Evidence 
         distribution.build_wheel(root, target / "python", ev.data_dir,
                                  public_texts={s.file: published_text(sid, ev) for sid, s in ev.sources.items()}
                                  if edition.is_public() else None,
-                                 public_data={"coding-second.csv": published_second_coding(ev)} if edition.is_public() else None)
+                                 public_data={"coding-second.csv": second_coding} if edition.is_public() else None)
     shutil.copyfile(distribution.requirements(root), target / "python" / "requirements.txt")
     if distribution.has_source_archive() and not edition.is_public():
         (target / "source").mkdir()

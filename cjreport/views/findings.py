@@ -147,15 +147,21 @@ def key_finding_list(evidence: Evidence | None = None, most: int = MOST) -> list
     return sorted(out, key=lambda k: sum(r is False for r in held_in(k)))
 
 
-def held_in(k: KeyFinding) -> list[bool | None]:
-    """Whether the finding holds in each variant that can fail it: without each source it needs, under the
-    second coder's codes, with the codes not chosen, with implied positions set aside."""
-    return [False] * len(k.fails_without) + [k.under_second, k.under_not_chosen, k.under_explicit]
-
-
 NOT_CHOSEN = "with the codes the adjudication did not choose"
 SECOND = "under the second coder’s codes"
 EXPLICIT = "with implied positions set aside"
+
+
+def recodings(k: KeyFinding) -> list[tuple[bool | None, str]]:
+    """The variants that recode cells rather than leave a source out, each with whether the finding holds in it
+    and how a sentence names it: the one list the strength line, the table and the order read."""
+    return [(k.under_second, SECOND), (k.under_not_chosen, NOT_CHOSEN), (k.under_explicit, EXPLICIT)]
+
+
+def held_in(k: KeyFinding) -> list[bool | None]:
+    """Whether the finding holds in each variant that can fail it: without each source it needs, then each
+    recoding (recodings)."""
+    return [False] * len(k.fails_without) + [result for result, _ in recodings(k)]
 
 
 def strength(k: KeyFinding, ev: Evidence) -> str:
@@ -167,7 +173,7 @@ def strength(k: KeyFinding, ev: Evidence) -> str:
         fails += [f"without {prose_name(s, ev)}" for s in k.fails_without]
     else:
         holds.append("without any one source")
-    for result, condition in ((k.under_second, SECOND), (k.under_not_chosen, NOT_CHOSEN), (k.under_explicit, EXPLICIT)):
+    for result, condition in recodings(k):
         (holds if result else fails).append(condition)
     text = f"Strength: {share(k.takers, k.total, 'source')} take a position."
     if holds:
@@ -216,7 +222,7 @@ def key_findings_table(evidence: Evidence | None = None, most: int = MOST) -> Ma
     rows = []
     for k in key_finding_list(ev, most):
         fails = [f"without {prose_name(s, ev)}" for s in k.fails_without]
-        for result, condition in ((k.under_second, SECOND), (k.under_not_chosen, NOT_CHOSEN), (k.under_explicit, EXPLICIT)):
+        for result, condition in recodings(k):
             if result is False:
                 fails.append(condition)
         rows.append([escape(ev.codebook.questions[k.question].label), escape(capital(share(k.takers, k.total, "source"))),
