@@ -28,6 +28,16 @@ def silent_on_theme(evidence: Evidence, theme: str) -> list[str]:
     return [s for s in evidence.sources if all(evidence.coding[(q, s)].stance == "not_addressed" for q in questions)]
 
 
+def without_paragraphs_on_theme(evidence: Evidence, theme: str) -> list[str]:
+    """Sources none of whose body paragraphs is assigned to a theme (segments.yaml): the ones that do not
+    discuss it. Coding alone cannot say so: a source may mention the theme's subject without taking a position
+    on any of its questions. Without segments, falls back to the coding (silent_on_theme)."""
+    if evidence.segments is None:
+        return silent_on_theme(evidence, theme)
+    discussing = {seg.source for seg in evidence.segments if theme in seg.themes}
+    return [s for s in evidence.sources if s not in discussing]
+
+
 def all_but(evidence: Evidence, excluded: list[str]) -> str:
     """‘All the sources but Tanaka, who does not discuss it,’ — or ‘All the sources’ when none is left out."""
     if not excluded:

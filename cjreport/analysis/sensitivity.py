@@ -77,10 +77,12 @@ def _mostly_opposite(v: Variant, a: str, b: str, questions: list[str]) -> bool:
 
 
 def _motive_pattern(v: Variant) -> tuple[str, ...]:
-    """On each question of motive, whose position Kurbanov takes: the CIIS fellows' ("ciis"), Roy's ("roy"), or
-    one of his own ("own", which includes taking none)."""
+    """On each question of motive, whose position Kurbanov takes: the CIIS fellows' ("ciis"), Roy's ("roy"), one
+    of his own ("own"), or none ("none": reports or not addressed, which the sentence must not call a position)."""
     def side(q: str) -> str:
         k, c, r = v.coding[(q, KURBANOV)], v.coding[(q, CIIS)], v.coding[(q, ROY)]
+        if k not in OWN:
+            return "none"
         return "ciis" if k == c != r else "roy" if k == r != c else "own"
     return tuple(side(q) for q in MOTIVE)
 
@@ -88,7 +90,7 @@ def _motive_pattern(v: Variant) -> tuple[str, ...]:
 def _motive_sentence(pattern: tuple[str, ...], short: dict[str, str], evidence: Evidence) -> str:
     label = {q: evidence.codebook.questions[q].label for q in MOTIVE}
     whose = {"ciis": f"the {possessive(short[CIIS])} position", "roy": f"{possessive(short[ROY])} position",
-             "own": "a position of his own"}
+             "own": "a position of his own", "none": "no position of his own"}
     if len(set(pattern)) == 1:
         return f"On the two questions of motive, {short[KURBANOV]} takes {whose[pattern[0]]}."
     parts = [f"{whose[side]} on one ({label[q]})" for q, side in zip(MOTIVE, pattern)]

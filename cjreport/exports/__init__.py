@@ -409,10 +409,24 @@ VERSIONED = ("jupyter-book", "sphinx", "myst-nb", "pandas", "altair", "vl-conver
              "typst")  # the last two make the PDF
 
 
+def typst_compiler() -> str:
+    """The version of the Typst compiler that the typst package embeds, which is what writes the PDF (the package's
+    own version number differs from it), asked of the compiler itself."""
+    import tempfile
+
+    import typst
+
+    with tempfile.TemporaryDirectory() as tmp:
+        empty = Path(tmp) / "version.typ"
+        empty.write_text("", encoding="utf-8")
+        return typst.eval(str(empty), "str(sys.version)", ignore_system_fonts=True).strip('"')
+
+
 def colophon(evidence: Evidence | None = None, root: Path = ROOT) -> Markdown:
     ev = _ev(evidence)
     rows = [["Edition", escape(f"{edition.identifier(root)}, {edition.name(root)} edition")], ["Commit", f"`{commit(root)}`"], ["Build date", escape(build_date())]]
     rows += [[escape(name), f"`{metadata.version(name)}`"] for name in VERSIONED]
+    rows.append(["Typst compiler (in the typst package; the PDF's Creator field names it)", f"`{typst_compiler()}`"])
     table = list_table(["Item", "Value"], rows, caption="How this edition was built", name="table-colophon", widths=[30, 70])
     # In the form of texts/SHA256SUMS, so `sha256sum -c` reads it; a code block also wraps in the PDF, where
     # a 64-digit checksum in a table cell cannot.

@@ -164,6 +164,15 @@ def held_in(k: KeyFinding) -> list[bool | None]:
     return [False] * len(k.fails_without) + [result for result, _ in recodings(k)]
 
 
+def tests_passed(k: KeyFinding) -> tuple[int, int]:
+    """How many of the variants that can test a finding it holds in, and how many there are: leaving out each
+    source that takes a position, then each recoding that can test it (a recoding that leaves the finding
+    untestable, None, is not counted)."""
+    results = [False] * len(k.fails_without) + [True] * (k.takers - len(k.fails_without))
+    results += [result for result, _ in recodings(k) if result is not None]
+    return sum(results), len(results)
+
+
 def strength(k: KeyFinding, ev: Evidence) -> str:
     """How firm a key finding is, in plain sentences (tests/test_key_findings.py recomputes every part): how many
     sources take a position; whether it holds without each source, under the second coder's codes, with the
@@ -175,7 +184,9 @@ def strength(k: KeyFinding, ev: Evidence) -> str:
         holds.append("without any one source")
     for result, condition in recodings(k):
         (holds if result else fails).append(condition)
-    text = f"Strength: {share(k.takers, k.total, 'source')} take a position."
+    passed, tests = tests_passed(k)
+    verdict = "holds in every test" if passed == tests else f"holds in {number_word(passed)} of {number_word(tests)} tests"
+    text = f"Strength: {verdict}; {share(k.takers, k.total, 'source')} take a position."
     if holds:
         text += f" It holds {listing(holds)}."
     if fails:

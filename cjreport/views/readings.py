@@ -37,6 +37,7 @@ GROUPS = {
     "cross-theme": "Reading: why the sources part ways — the book’s interpretation",
     "same-event": None,  # each same-event reading is its own block, titled by its `title`
     "evidence": "Reading: each argument against its own evidence — the book’s interpretation",
+    "discriminate": "Reading: what kind of evidence would tell the readings apart — the book’s interpretation",
 }
 THEME_TITLE = "Reading: why they differ — the book’s interpretation"
 MARKER = re.compile(r"\[\[([^\[\]]*)\]\]")

@@ -28,6 +28,7 @@ from lxml import etree
 from cjreport import chapters, exports, load
 from cjreport.views import findings
 from cjreport.data.quotations import fold
+from cjreport.project import PDF_NAME
 
 ROOT = Path(__file__).resolve().parents[2]
 DOWNLOADS = ROOT / "_build" / "html" / "downloads"
@@ -263,6 +264,17 @@ def test_colophon_gives_commit_date_versions_and_checksums(html_dir):
     head = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "HEAD"], capture_output=True, text=True).stdout.strip()
     assert values["Commit"].split()[0] in (head, "unversioned")
     assert values["Build date"].endswith("UTC"), values["Build date"]
+
+
+def test_colophon_names_the_typst_compiler_that_wrote_the_pdf(html_dir):
+    """The typst package's version is not its compiler's: the colophon's compiler row must be what the PDF itself
+    records as its Creator (pdfinfo), so the provenance the colophon offers matches the file."""
+    page = _soup(html_dir / "book" / "colophon.html")
+    rows = [tuple(td.get_text(" ", strip=True) for td in tr.find_all("td")) for tr in page.select("article tr")]
+    compiler = [value for name, value in (r for r in rows if len(r) == 2) if name.startswith("Typst compiler")]
+    info = subprocess.run(["pdfinfo", str(html_dir / "_static" / PDF_NAME)], capture_output=True, text=True, check=True).stdout
+    creator = next(line.split(":", 1)[1].strip() for line in info.splitlines() if line.startswith("Creator:"))
+    assert compiler and creator == f"Typst {compiler[0]}", (compiler, creator)
 
 
 # --- Web Annotations ------------------------------------------------------------------------------------
