@@ -168,8 +168,7 @@ def tests_passed(k: KeyFinding) -> tuple[int, int]:
     """How many of the variants that can test a finding it holds in, and how many there are: leaving out each
     source that takes a position, then each recoding that can test it (a recoding that leaves the finding
     untestable, None, is not counted)."""
-    results = [False] * len(k.fails_without) + [True] * (k.takers - len(k.fails_without))
-    results += [result for result, _ in recodings(k) if result is not None]
+    results = [r for r in held_in(k) if r is not None] + [True] * (k.takers - len(k.fails_without))
     return sum(results), len(results)
 
 

@@ -81,3 +81,21 @@ def test_the_book_has_one_number_word():
 def test_numbers_in_one_sentence_share_one_form():
     assert wording.numbers(2, 5) == ["two", "five"]
     assert wording.numbers(12, 25) == ["12", "25"]
+
+
+def test_kurbanov_motive_finding_is_worded_from_the_book_coding(evidence):
+    """The synthesis's finding on Kurbanov and the two questions of motive says, for each, what the book's own
+    coding holds: a source coded reports or not addressed takes no position, and the sentence must not call it
+    one (a tenth reading found "a position of his own" printed for two cells coded not addressed)."""
+    from cjreport.analysis import sensitivity
+
+    found = {f.id: f for f in sensitivity.findings(evidence)}
+    if "kurbanov-motive" not in found:
+        return
+    sentence = found["kurbanov-motive"].text
+    stances = [evidence.coding[(q, sensitivity.KURBANOV)].stance for q in sensitivity.MOTIVE]
+    takes_none = [st not in sensitivity.OWN for st in stances]
+    if all(takes_none):
+        assert "takes no position of his own" in sentence, sentence
+    if not any(takes_none):
+        assert "no position" not in sentence, sentence
