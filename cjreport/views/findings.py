@@ -173,23 +173,18 @@ def tests_passed(k: KeyFinding) -> tuple[int, int]:
 
 
 def strength(k: KeyFinding, ev: Evidence) -> str:
-    """How firm a key finding is, in plain sentences (tests/test_key_findings.py recomputes every part): how many
-    sources take a position; whether it holds without each source, under the second coder's codes, with the
-    codes the adjudication did not choose and with implied positions set aside."""
-    holds, fails = [], []
-    if k.fails_without:
-        fails += [f"without {prose_name(s, ev)}" for s in k.fails_without]
-    else:
-        holds.append("without any one source")
-    for result, condition in recodings(k):
-        (holds if result else fails).append(condition)
+    """How firm a key finding is, in two short sentences (tests/test_key_findings.py recomputes every part): how
+    many of its tests it survives and how many sources take a position; then the tests it fails, if any (leaving
+    out a source, the second coder's codes, the codes the adjudication did not choose, implied positions set
+    aside). The tests it passes are the rest, which the home page's introduction and the synthesis's table name."""
+    fails = [f"without {prose_name(s, ev)}" for s in k.fails_without]
+    fails += [condition for result, condition in recodings(k) if result is False]
     passed, tests = tests_passed(k)
     verdict = "holds in every test" if passed == tests else f"holds in {number_word(passed)} of {number_word(tests)} tests"
     text = f"Strength: {verdict}; {share(k.takers, k.total, 'source')} take a position."
-    if holds:
-        text += f" It holds {listing(holds)}."
     if fails:
-        text += f" It does not hold {listing(fails, 'or')}."
+        # a list, not a sentence: "fails without Roy and without the CIIS fellows" would read as both left out at once
+        text += f" Tests it fails: {'; '.join(fails)}."
     return text
 
 
@@ -201,7 +196,7 @@ def implied(k: KeyFinding, ev: Evidence) -> str:
     if not sids:
         return ""
     whose = listing([possessive(_prose_names((sid,), ev)) for sid in sids])
-    return f"{capital(whose)} {'position is' if len(sids) == 1 else 'positions are'} implied, not stated in so many words."
+    return f"{capital(whose)} {'position is' if len(sids) == 1 else 'positions are'} implied."
 
 
 def key_findings(evidence: Evidence | None = None, most: int = MOST) -> Markdown:
