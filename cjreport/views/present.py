@@ -16,7 +16,7 @@ from cjreport.views.markup import Markdown, escape, join, list_table
 from cjreport.data.quotations import Quotation, fold
 from cjreport.views.homes import evidence_label, homes
 from cjreport.views.style import stance_symbol
-from cjreport.wording import is_plural_name, listing, number_word, possessive  # number_word: chapters import it from here
+from cjreport.wording import is_plural_name, listing, number_word, possessive, verb  # number_word: chapters import it from here
 
 
 def _ev(evidence: Evidence | None) -> Evidence:
@@ -192,7 +192,8 @@ def silences(theme_id: str, evidence: Evidence | None = None) -> Markdown:
     items = []
     for question in ev.codebook.theme(theme_id).questions:
         stances = {sid: ev.coding[(question.id, sid)].stance for sid in ev.sources}
-        silent = [source_name(s, ev) for s, st in stances.items() if st == "not_addressed"]
+        silent = [f"the {n}" if is_plural_name(n := source_name(s, ev)) else n
+                  for s, st in stances.items() if st == "not_addressed"]
         taken = Counter(st for st in stances.values() if st not in ("not_addressed", "reports"))
         positioned = sum(taken.values())
         # one source cannot "agree": say that only one takes a position (a fifth reading found "agree (opposes: 1)")
@@ -201,7 +202,11 @@ def silences(theme_id: str, evidence: Evidence | None = None) -> Markdown:
                  "the sources that take a position agree" if taken else "no source takes a position of its own")
         text = f"**{escape(question.label)}** — {escape(split)}"
         if taken:
-            text += " (" + escape(", ".join(f"{stance_label(k, ev).lower()}: {v}" for k, v in sorted(taken.items()))) + ")"
+            # in words, in the scale's order: "one supports, two take a qualified position" (not "supports: 1")
+            said = {"supports": ("supports",), "opposes": ("opposes",), "qualified": ("takes", "a qualified position")}
+            parts = [" ".join([number_word(taken[s.id]), verb(taken[s.id], said[s.id][0]), *said[s.id][1:]])
+                     for s in ev.codebook.stances if s.id in taken and s.id in said]
+            text += f", and it {escape(parts[0].removeprefix('one '))}" if positioned == 1 else " (" + escape(", ".join(parts)) + ")"
         text += ("; not addressed by " + escape(listing(silent)) if silent else "; every source addresses it") + "."
         items.append("- " + text)
     return Markdown("\n".join(items) + "\n")
