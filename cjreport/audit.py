@@ -1,4 +1,5 @@
-"""Checks on the built HTML: quoted passages are verbatim, links resolve, nothing is fetched from outside.
+"""Checks on the built HTML: quoted passages are verbatim, links resolve, nothing is fetched from outside,
+no page is heavier than the book's target.
 
 The build runs these on the staged book before publishing it; the tests run them on the published one.
 """
@@ -20,6 +21,10 @@ QUOTED = [re.compile(r"“([^“”]+)”"), re.compile(r'"([^"]+)"')]
 # Added by the book beside source text: the quotation-id markers in the appendix.
 NOT_SOURCE_TEXT = [".cj-marker", "script", "style", ".cj-attribution"]
 SKIP_PAGES = {"genindex.html", "search.html"}
+# The most a built page may weigh, in its own bytes (scripts, styles and images it links are not counted): a
+# phone downloads and parses all of it, charts' data included, before it draws. The README's benchmark target
+# ("largest HTML page ≤ 300 KB", scripts/benchmark.py) and tests/book/test_html.py both read it from here.
+PAGE_BYTES_LIMIT = 300 * 1024
 
 
 @dataclass(frozen=True)
@@ -81,6 +86,12 @@ def external_resources(html_dir: Path) -> list[Finding]:
         for url in re.findall(r"url\((['\"]?)(https?:)?//[^)]*\)", path.read_text(encoding="utf-8", errors="replace")):
             findings.append(Finding(str(path.relative_to(html_dir)), f"css url {url}"))
     return findings
+
+
+def heavy_pages(html_dir: Path, limit: int = PAGE_BYTES_LIMIT) -> list[Finding]:
+    """Every HTML page (the index and search pages too) larger than limit bytes."""
+    return [Finding(str(path.relative_to(html_dir)), f"{size} bytes ({size / 1024:.0f} KB), over {limit // 1024} KB")
+            for path in sorted(html_dir.rglob("*.html")) if (size := path.stat().st_size) > limit]
 
 
 def broken_links(html_dir: Path) -> list[Finding]:

@@ -22,6 +22,10 @@
         narrow: narrow ? JSON.parse(narrow.textContent) : null,
         dark: dark ? JSON.parse(dark.textContent) : {}
       };
+      // The page writes a dataset both layouts draw once, in the wide spec (cjreport/views/charts.py,
+      // _without_shared_data): the narrow spec gets it back here, beside the datasets of its own.
+      var s = box.cjSpecs;
+      if (s.narrow && s.wide.datasets) s.narrow.datasets = Object.assign({}, s.wide.datasets, s.narrow.datasets || {});
     }
     return box.cjSpecs;
   }

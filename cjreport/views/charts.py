@@ -102,9 +102,10 @@ class Figure:
             text = json.dumps(spec, ensure_ascii=False, sort_keys=True).replace("</", "<\\/").replace("<!--", "<\\!--")
             return f'<script type="application/json" class="{cls}">{text}</script>'
 
-        specs = script(self.spec(), "cj-chart-spec") + script(DARK_CONFIG, "cj-chart-config-dark")
+        wide = self.spec()
+        specs = script(wide, "cj-chart-spec") + script(DARK_CONFIG, "cj-chart-config-dark")
         if self.narrow is not None:
-            specs += script(self.spec(self.narrow), "cj-chart-spec-narrow")
+            specs += script(_without_shared_data(self.spec(self.narrow), wide), "cj-chart-spec-narrow")
         table = self.data.to_html(index=False, border=0, classes="cj-chart-data", escape=True)
         alt_text = html.escape(self.alt_text, quote=True)
         # role=figure, not img: the chart holds controls (dropdowns) that must stay reachable. The data table
@@ -140,6 +141,20 @@ class Figure:
 
 
 JUPYTER_WIDTH = 720  # a notebook's output column at JupyterLab's default layout, 1280 px wide
+
+
+def _without_shared_data(narrow: dict, wide: dict) -> dict:
+    """The narrow spec less the datasets the wide spec already carries, which charts.js gives back to it.
+
+    Both layouts of a chart usually draw the same rows, and Altair names a dataset by a hash of its rows, so the
+    two specs name the same dataset: written into the page once, not twice. The stance matrix's 105 cells with
+    their quotations, twice, took the synthesis page over its 300 KB target (cjreport/audit.py). The wide spec
+    stays whole: the downloads draw it as it is (cjreport/exports/portable.py). The data stays in the page,
+    as a book opened from disk (file://) may fetch no other file."""
+    shared = wide.get("datasets", {})
+    own = {name: rows for name, rows in narrow.get("datasets", {}).items() if shared.get(name) != rows}
+    slim = {key: value for key, value in narrow.items() if key != "datasets"}
+    return {**slim, "datasets": own} if own else slim
 
 
 def _picker(field: str, name: str, options: list[str], everything: str, prompt: str):
@@ -222,10 +237,6 @@ def stance_matrix(evidence: Evidence | None = None) -> Figure:
     ev = _ev(evidence)
     df = stance_frame(ev)
     stances = list(ev.codebook.stances)
-    # Which cells are dark, as data (a column the chart tests), never as stance labels spliced into a Vega
-    # expression: a label with an apostrophe or a quote would break, or run as, code.
-    dark_labels = {ev.codebook.stance(sid).label for sid in ("supports", "opposes") if sid in {x.id for x in stances}}
-    df = df.assign(dark=df["stance"].isin(dark_labels))
     colour = alt.Scale(domain=[s.label for s in stances],
                        range=[stance_colour(s.id) for s in stances])
     themes = [t.short for t in ev.codebook.themes]
@@ -389,7 +400,9 @@ def timeline(evidence: Evidence | None = None) -> Figure:
             blocks.append({"date": date, "kind": kind, "event": event, "lines": lines, "top": y, "mark y": mark_y})
             y += text_h + (TIMELINE_LINE + TIMELINE_GAP if narrow else TIMELINE_GAP)
         where = pd.DataFrame(blocks)
-        marks_df = df.merge(where[["date", "kind", "event", "mark y"]], on=["date", "kind", "event"], how="left")
+        # the printed layout's row labels are no part of the screen's: left out of the page's data
+        marks_df = df.drop(columns=["row wide", "row narrow"]).merge(where[["date", "kind", "event", "mark y"]],
+                                                                     on=["date", "kind", "event"], how="left")
         # the source columns: right of the labels on a wide column, the full width on a phone
         x_range = [0, {"expr": "width"}] if narrow else [{"expr": f"width * {TIMELINE_LABEL_SHARE}"}, {"expr": "width"}]
         x = alt.X("source:N", sort=names, title=None, axis=_source_axis(narrow),

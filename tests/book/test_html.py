@@ -6,7 +6,7 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 
-from cjreport.audit import broken_links, external_resources, pages, unverified_quotations
+from cjreport.audit import PAGE_BYTES_LIMIT, broken_links, external_resources, heavy_pages, pages, unverified_quotations
 from cjreport.data.quotations import fold
 from cjreport.project import PDF_NAME
 
@@ -72,6 +72,18 @@ def test_every_quotation_link_reaches_the_appendix(html_dir, evidence):
 
 def test_nothing_loaded_from_outside(html_dir):
     assert external_resources(html_dir) == []
+
+
+def test_no_page_over_the_size_target(html_dir):
+    """The README's benchmark target, "largest HTML page ≤ 300 KB": the chart pages carry their charts' data."""
+    assert [str(f) for f in heavy_pages(html_dir)] == []
+
+
+def test_size_check_catches_a_heavy_page(tmp_path: Path):
+    (tmp_path / "book").mkdir()
+    (tmp_path / "book" / "light.html").write_bytes(b"x" * PAGE_BYTES_LIMIT)
+    (tmp_path / "book" / "heavy.html").write_bytes(b"x" * (PAGE_BYTES_LIMIT + 1))
+    assert [f.page for f in heavy_pages(tmp_path)] == ["book/heavy.html"]
 
 
 def test_every_page_links_the_pdf(html_dir):

@@ -121,7 +121,7 @@ def test_text_with_windows_line_endings(data_copy):
 
 
 def test_stance_label_with_quotes_is_data_not_code(data_copy):
-    """A stance label with an apostrophe and a quote: the stance matrix tests a data column, never the label."""
+    """A stance label with an apostrophe and a quote: no Vega expression of the stance matrix holds a label."""
     from cjreport.views import charts
 
     path = data_copy / "codebook.yaml"
