@@ -32,8 +32,10 @@ from cjreport.views.markup import Markdown, escape
 from cjreport.data.quotations import Quotation, fold
 
 READING_ID = r"^r-[a-z0-9][a-z0-9-]*$"
-# Besides the codebook's themes, a reading may belong to these groups (each shown in the synthesis chapter).
+# Besides the codebook's themes, a reading may belong to these groups (shown in the synthesis chapter; the
+# essay, the book's argument in brief, in a chapter of its own before the others).
 GROUPS = {
+    "essay": "Reading: the comparison in brief — the book’s interpretation",
     "cross-theme": "Reading: why the sources part ways — the book’s interpretation",
     "same-event": None,  # each same-event reading is its own block, titled by its `title`
     "evidence": "Reading: each argument against its own evidence — the book’s interpretation",

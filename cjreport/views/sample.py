@@ -12,7 +12,7 @@ from cjreport.data.corpus import Source
 from cjreport.data.evidence import Evidence, load
 from cjreport.analysis.findings import lone_dissents
 from cjreport.views.markup import Markdown, escape, list_table
-from cjreport.wording import number_word
+from cjreport.wording import is_plural_name, number_word
 
 
 def body_words(source: Source) -> int:
@@ -67,6 +67,22 @@ def alone(evidence: Evidence | None = None) -> Alone:
         counts[finding.addressed[0]] += 1
     top = max(counts, key=lambda sid: counts[sid]) if lone else next(iter(ev.sources))
     return Alone(len(lone), counts, ev.sources[top].short_name, counts[top])
+
+
+def alone_sentence(evidence: Evidence | None = None) -> Markdown:
+    """The sentence that introduces alone_list, worded for none, one or many such questions (a template with the
+    count spliced in read "Of the one questions … CIIS fellows holds one", as the twelfth reading found)."""
+    ev = evidence or load()
+    found = alone(ev)
+    name = f"the {found.most}" if is_plural_name(found.most) else found.most
+    rule = ("supports what two or more others oppose, or opposes what two or more support (a qualified position "
+            "is not counted as either side)")
+    if found.total == 0:
+        return Markdown(f"On no question does one source stand alone in this way: no source {escape(rule)}.\n")
+    if found.total == 1:
+        return Markdown(f"On one question one source {escape(rule)}: {escape(name)}.\n")
+    return Markdown(f"On {number_word(found.total)} questions one source {escape(rule)}; {escape(name)} "
+                    f"{'holds' if not is_plural_name(found.most) else 'hold'} {number_word(found.most_count)} of them.\n")
 
 
 def alone_list(evidence: Evidence | None = None) -> Markdown:

@@ -207,6 +207,31 @@ def test_prose_values_equal_a_recomputation(path, html_dir):
     assert not wrong, f"{path.name}: (name, shown, recomputed): {wrong}"
 
 
+def test_the_positions_held_alone_are_introduced_in_words_that_fit_their_count(html_dir):
+    """The sources chapter's sentence before the list of positions one source holds alone, recomputed: "On one
+    question one source … : the CIIS fellows." for one, "On N questions … ; X holds M of them." for more (a
+    twelfth reading found "Of the one questions … CIIS fellows holds one" when the count fell to one)."""
+    final = {(r["question"], r["source"]): r["stance"] for r in _csv("coding.csv")}
+    short = {str(x["id"]): x["short_name"] for x in _yaml("sources.yaml")}
+    ids, questions = list(short), list(dict.fromkeys(q for q, _ in final))
+    lone = Counter(_lone(final, questions, ids))
+    top = max(ids, key=lambda s: lone[s])
+    from cjreport.wording import is_plural_name
+
+    name = f"the {short[top]}" if is_plural_name(short[top]) else short[top]
+    total = sum(lone.values())
+    text = re.sub(r"\s+", " ", BeautifulSoup((html_dir / "book" / "sources.html").read_text(encoding="utf-8"),
+                                              "html.parser").get_text(" "))
+    if total == 0:
+        assert "On no question does one source stand alone" in text
+    elif total == 1:
+        assert re.search(rf"On one question one source supports .*?: {re.escape(name)}\s?\.", text), name
+    else:
+        assert re.search(rf"On {word(total)} questions one source supports .*?; {re.escape(name)} holds? "
+                         rf"{word(lone[top])} of them", text), (name, total)
+    assert "Of the one questions" not in text
+
+
 def test_the_known_tie_is_worded_as_a_tie(data_copy):
     """Make the runner-up as silent as the most silent source (its positioned cells set to not addressed, as
     many as the gap): the conclusion must then name both, as a tie. Counts and names come from the data."""
