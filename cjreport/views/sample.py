@@ -12,7 +12,7 @@ from cjreport.data.corpus import Source
 from cjreport.data.evidence import Evidence, load
 from cjreport.analysis.findings import lone_dissents
 from cjreport.views.markup import Markdown, escape, list_table
-from cjreport.wording import is_plural_name, number_word
+from cjreport.wording import is_plural_name, number_word, verb
 
 
 def body_words(source: Source) -> int:
@@ -81,8 +81,9 @@ def alone_sentence(evidence: Evidence | None = None) -> Markdown:
         return Markdown(f"On no question does one source stand alone in this way: no source {escape(rule)}.\n")
     if found.total == 1:
         return Markdown(f"On one question one source {escape(rule)}: {escape(name)}.\n")
-    return Markdown(f"On {number_word(found.total)} questions one source {escape(rule)}; {escape(name)} "
-                    f"{'holds' if not is_plural_name(found.most) else 'hold'} {number_word(found.most_count)} of them.\n")
+    holds = verb(2 if is_plural_name(found.most) else 1, "holds")
+    return Markdown(f"On {number_word(found.total)} questions one source {escape(rule)}; {escape(name)} {holds} "
+                    f"{number_word(found.most_count)} of them.\n")
 
 
 def alone_list(evidence: Evidence | None = None) -> Markdown:

@@ -126,8 +126,6 @@ def expected() -> dict[str, str]:
     comments = [q for q in quotes if q["voice"] == "commenter"]
     taiwan = [s for s in ids if "Taiwan" in body[s]]
     years = sorted(str(s["date"])[:4] for s in sources)
-    lone = Counter(_lone(final, questions, ids))
-    lone_top = max(ids, key=lambda s: lone[s])  # the first source with most, in file order
     rule = re.compile(r"\b(note|rule)\b", re.IGNORECASE)
     by_theme = {t: [c for c in cells if c[0] in qs] for t, qs in themes.items()}
     intervals = {}
@@ -145,8 +143,7 @@ def expected() -> dict[str, str]:
         "n_cells": len(final), "sources_in_words": word(len(ids)),
         # sources
         "n_texts": word(len(ids)).capitalize(), "first_year": years[0], "last_year": years[-1],
-        "n_sources_word": word(len(ids)), "lone_total": word(sum(lone.values())), "lone_most": short[lone_top],
-        "lone_most_count": word(lone[lone_top]),
+        "n_sources_word": word(len(ids)),
         # methods
         "m_quotes": len(quotes), "m_questions": len(questions), "m_sources": len(ids), "m_cells": len(cells),
         "m_agreed": sum(first[c] == second[c] for c in cells), "m_disagreed": len(adjudication),
