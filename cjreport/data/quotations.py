@@ -22,6 +22,9 @@ VOICES = schema.VOICES
 QUOTE_ID = re.compile(schema.QUOTE_ID)
 _SPACE = re.compile(r"\s+")
 OPENING_MARKS, CLOSING_MARKS = "“\"‘'", "”\"’'"
+# what a gist, or the words a short reference shows, may not hold: quotation marks (the reference sets the words
+# in its own) and what a link's text cannot carry (a backtick, angle brackets, a backslash)
+UNQUOTABLE = re.compile(r"[“”\"`<>\\]|^‘")
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,26 @@ class Quotation:
     prefix: str
     suffix: str
     part: str  # kind of the part of the source it lies in: body | furniture | comments
+    gist: str = ""  # the words that carry what the speaker says (a substring of the text), or "" for none
+
+    def key_words(self, n: int = 5) -> tuple[bool, str, bool]:
+        """The words a short reference shows, verbatim, and whether the quotation has words before and after them:
+        the gist where there is one, or else the opening words, at most `n`, stopping before a word that holds
+        a quotation mark or a character a link's text cannot carry (so a reference never nests quotation marks)."""
+        text = fold(self.text).strip()
+        if self.gist:
+            gist = fold(self.gist).strip()
+            at = text.find(gist)
+            return at > 0, gist, at + len(gist) < len(text)
+        words = text.split(" ")
+        kept = []
+        for word in words[:n + 2 if len(words) <= n + 2 else n]:
+            if UNQUOTABLE.search(word):
+                break
+            kept.append(word)
+        kept = kept or words[:1]
+        shown = " ".join(kept).rstrip(",;:—–-")
+        return False, shown, shown != text
 
     @property
     def label(self) -> str:
@@ -157,8 +180,16 @@ def load_quotations(data_dir: Path, sources: dict[str, Source], theme_ids: set[s
             if record.theme not in theme_ids:
                 raise DataError(path, f"unknown theme {record.theme!r}", line=line, item=qid)
             source = sources[sid]
-            quote = Quotation(**record.model_dump(exclude={"reported_by"}), reported_by=record.reported_by or "", part="")
+            quote = Quotation(**record.model_dump(exclude={"reported_by", "gist"}), reported_by=record.reported_by or "",
+                              part="", gist=record.gist or "")
             verify(quote, source, path, line)
+            if quote.gist:
+                gist = fold(quote.gist).strip()
+                if gist not in fold(quote.text):
+                    raise DataError(path, f"gist “{gist}” is not in the quotation's text", line=line, item=qid)
+                if any(UNQUOTABLE.search(word) for word in gist.split(" ")):
+                    raise DataError(path, f"gist “{gist}” holds a quotation mark, backtick, angle bracket or backslash",
+                                    line=line, item=qid)
             # The words themselves (not the white space around them) must lie inside one part of the text.
             span = source.text[quote.start : quote.end]
             first = quote.start + len(span) - len(span.lstrip())

@@ -148,6 +148,9 @@ class QuotationRecord(_Span):
     voice: Literal["author", "reported", "commenter"]
     reported_by: Optional[NonBlank] = None
     text: NonBlank
+    # the few words of the text that carry what the speaker says: what a short reference to the quotation shows
+    # (“…capture China in a semicircle…”) instead of its opening words; verbatim, checked by the loader
+    gist: Optional[NonBlank] = None
     start: Offset
     end: Offset
     prefix: str = ""

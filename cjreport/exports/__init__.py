@@ -116,7 +116,8 @@ def quotations_frame(evidence: Evidence | None = None) -> pd.DataFrame:
         text = ev.sources[q.source].text
         rows.append({"id": q.id, "source": q.source, "theme": q.theme, "speaker": q.speaker, "voice": q.voice,
                      "reported_by": q.reported_by, "part": q.part, "start": q.start, "end": q.end,
-                     "exact": text[q.start:q.end], "supports": " ".join(supports.get(q.id, []))})
+                     "exact": text[q.start:q.end], "gist": q.gist,
+                     "supports": " ".join(supports.get(q.id, []))})
     return pd.DataFrame(rows)
 
 

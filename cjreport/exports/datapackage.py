@@ -42,6 +42,7 @@ FIELDS: dict[str, str] = {
     "start": "Where the quotation starts in the source text, in Unicode code points from 0 (W3C TextPositionSelector)",
     "end": "Where the quotation ends (exclusive), in Unicode code points",
     "exact": "The quotation's exact text, as it stands in the source between start and end",
+    "gist": "The few words of the quotation that carry what the speaker says, which the book's short references show; empty if none",
     "supports": "The coded cells the quotation supports, as question:stance, separated by single spaces",
     "date": "ISO 8601 date, as precise as known: YYYY, YYYY-MM or YYYY-MM-DD",
     "precision": "How precise the date is",

@@ -102,10 +102,10 @@ def _agreement_sentence(f: Finding, ev: Evidence) -> str:
 
 
 def _qualified_gloss(question: str, ev: Evidence) -> str:
-    """What "qualified" means for this question (the codebook's qualified_reads), in parentheses: the one
-    stance that covers several kinds of reservation is never rendered as plain partial agreement."""
+    """What "qualified" means for this question (the codebook's qualified_reads, a participial phrase), after a
+    comma: the one stance that covers several kinds of reservation is never rendered as plain partial agreement."""
     reads = ev.codebook.questions[question].qualified_reads
-    return f" ({reads})" if reads else ""
+    return f", {reads}" if reads else ""
 
 
 def _split_sentence(f: Finding, ev: Evidence) -> str:
@@ -176,12 +176,25 @@ def tests_passed(k: KeyFinding) -> tuple[int, int]:
     return sum(results), len(results)
 
 
+def without(sid: str, k: KeyFinding, ev: Evidence) -> str:
+    """A test that leaves out a source, as the strength line names it when the finding fails it. A split needs a
+    source on each side, so it fails without a source that is alone on its side; the line says so ("without Roy,
+    the only one that disagrees"), so that a reader sees why, rather than taking the failure for a weakness."""
+    name = prose_name(sid, ev)
+    if k.kind != "split":
+        return f"without {name}"
+    stance = next(stance for stance, held in k.held.items() if sid in held)
+    plural = is_plural_name(ev.sources[sid].short_name)
+    first, _, rest = SAYS[stance].partition(" ")
+    return f"without {name}, the only {'ones' if plural else 'one'} that {' '.join(filter(None, [verb(2 if plural else 1, first), rest]))}"
+
+
 def strength(k: KeyFinding, ev: Evidence) -> str:
     """How firm a key finding is, in two short sentences (tests/test_key_findings.py recomputes every part): how
     many of its tests it survives and how many sources take a position; then the tests it fails, if any (leaving
     out a source, the second coder's codes, the codes the adjudication did not choose, implied positions set
     aside). The tests it passes are the rest, which the home page's introduction and the synthesis's table name."""
-    fails = [f"without {prose_name(s, ev)}" for s in k.fails_without]
+    fails = [without(s, k, ev) for s in k.fails_without]
     fails += [condition for result, condition in recodings(k) if result is False]
     passed, tests = tests_passed(k)
     verdict = "holds in every test" if passed == tests else f"holds in {number_word(passed)} of {number_word(tests)} tests"
@@ -230,7 +243,7 @@ def key_findings_table(evidence: Evidence | None = None, most: int = MOST) -> Ma
     ev = evidence or load()
     rows = []
     for k in key_finding_list(ev, most):
-        fails = [f"without {prose_name(s, ev)}" for s in k.fails_without]
+        fails = [without(s, k, ev) for s in k.fails_without]
         for result, condition in recodings(k):
             if result is False:
                 fails.append(condition)

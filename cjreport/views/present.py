@@ -77,20 +77,14 @@ def reference_numbers(evidence: Evidence | None = None) -> dict[str, str]:
     return {q.id: f"Q{i}" for i, q in enumerate(ordered, 1)}
 
 
-UNLINKABLE = re.compile(r"[`<>\\]")  # what a {ref} role's link text cannot carry (_ref_text drops it)
 
 
-def first_words(text: str, n: int = 5) -> str:
-    """The opening words of a quotation in quotation marks, an ellipsis after the closing mark when there is more:
-    what stands between the marks stays verbatim (the build's audit checks every quoted passage), so the words
-    stop before any word a link cannot carry (a backtick, an angle bracket)."""
-    words = fold(text).split()
-    cut = next((i for i, w in enumerate(words) if UNLINKABLE.search(w)), len(words))
-    if cut == 0:
-        return "(passage)"
-    if cut == len(words) and len(words) <= n + 2:
-        return f"“{' '.join(words)}”"
-    return f"“{' '.join(words[:min(n, cut)]).rstrip(',;:—–-')}”…"
+def pointer_words(q: Quotation) -> str:
+    """The words a short reference shows, in quotation marks, with an ellipsis outside the marks on each side where
+    the quotation goes on: its gist (“…capture China in a semicircle…”) or else its opening words. What stands
+    between the marks is verbatim (the build's audit checks every quoted passage)."""
+    before, words, after = q.key_words()
+    return f"{'…' if before else ''}“{words}”{'…' if after else ''}"
 
 
 def _ref_text(text: str) -> str:
@@ -100,7 +94,7 @@ def _ref_text(text: str) -> str:
 
 
 def quote_ref(qid: str, evidence: Evidence | None = None, *, author_named: bool = True) -> str:
-    """A short reference to a quotation by its speaker and first words — Roy: “The alliance is”… — as inline
+    """A short reference to a quotation by its speaker and the words that carry it — Roy: “…remains healthy…”… — as inline
     MyST, linking to where it is displayed in full as evidence (or, if no cell cites it, to its place in the
     appendix). `author_named=False` leaves out the author's name where the line already gives it."""
     ev = _ev(evidence)
@@ -110,8 +104,8 @@ def quote_ref(qid: str, evidence: Evidence | None = None, *, author_named: bool 
                                               else f"{q.speaker} below {possessive(source)} article, not the author’s view")
     # the reference number (as in the appendix and the quotation index) lets a reader of the PDF find the words
     number = reference_numbers(ev)[qid]
-    text = (f"{number}: {first_words(q.text)}" if q.voice == "author" and not author_named
-            else f"{who} ({number}): {first_words(q.text)}")
+    text = (f"{number}: {pointer_words(q)}" if q.voice == "author" and not author_named
+            else f"{who} ({number}): {pointer_words(q)}")
     target = evidence_label(qid) if qid in homes(ev) else q.label
     return f"{{ref}}`{_ref_text(text)} <{target}>`"
 

@@ -29,6 +29,7 @@ from cjreport.data.readers import read_yaml
 from cjreport.data.errors import DataError
 from cjreport.data.evidence import Evidence, load
 from cjreport.views.markup import Markdown, escape
+from cjreport.views.present import pointer_words
 from cjreport.data.quotations import Quotation, fold
 
 READING_ID = r"^r-[a-z0-9][a-z0-9-]*$"
@@ -45,7 +46,7 @@ THEME_TITLE = "Reading: why they differ — the book’s interpretation"
 MARKER = re.compile(r"\[\[([^\[\]]*)\]\]")
 CITE = re.compile(r"\{cite:(?:t|p|ts|ps)\}`([^`]*)`")
 QUOTED = [re.compile(r"“([^“”]*)”"), re.compile(r'"([^"]*)"')]  # as the HTML audit finds them
-FIRST_WORDS = 6
+
 
 
 class ReadingRecord(schema.Record):
@@ -166,29 +167,12 @@ def _speaker(quote: Quotation, ev: Evidence) -> str:
     return f"a reader comment below {source}’s article"
 
 
-def first_words(text: str, n: int = FIRST_WORDS) -> tuple[str, bool]:
-    """The quotation's opening words, verbatim (so quoting them stays true to the source), and whether it goes on.
-
-    Stops before a word that opens or closes a quotation of its own, so the short reference never nests quotes."""
-    words = fold(text).strip().split(" ")
-    kept = []
-    for word in words[:n]:
-        if re.search(r"[“”\"`<>]|^‘", word):
-            break
-        kept.append(word)
-    if not kept:
-        kept = words[:1]
-    shown = " ".join(kept).rstrip(",;:")
-    return shown, len(kept) < len(words) or shown != " ".join(kept)
-
-
 def quote_ref(qid: str, evidence: Evidence | None = None) -> str:
     """A short inline reference to a quotation: speaker and first words, linking to the passage shown in full in
     the appendix. MyST; the words are the source's own, so the built book's audit of quoted passages accepts them."""
     ev = evidence or load()
     quote = ev.quotations[qid]
-    words, more = first_words(quote.text)
-    text = f"{_speaker(quote, ev)}: “{words}”{'…' if more else ''}"
+    text = f"{_speaker(quote, ev)}: {pointer_words(quote)}"
     return f"{{ref}}`{_role_safe(text)} <{quote.label}>`"
 
 

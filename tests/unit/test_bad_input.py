@@ -70,6 +70,22 @@ def test_white_space_runs_fold(data_copy):
     load(data_copy)  # no error
 
 
+def test_a_gist_not_in_its_quotation_is_refused_with_one_line(data_copy):
+    """The gist is what a short reference quotes: words of the quotation's own, or the reference would misquote."""
+    q = {}
+
+    def change(records):
+        q.update(records[0])
+        words = records[0]["text"].split()
+        records[0]["gist"] = " ".join(words[1:4])  # in the text: accepted
+        records[1]["gist"] = " ".join(reversed(records[1]["text"].split()[1:4]))  # words out of order: refused
+
+    _edit_yaml(data_copy / "quotations.yaml", change)
+    message = _error(data_copy)
+    assert "quotations.yaml:" in message and "gist" in message and "is not in the quotation's text" in message
+    assert q["id"] not in message
+
+
 def test_anchor_pointing_elsewhere(data_copy):
     def change(records):
         records[0]["start"] += 7
