@@ -218,7 +218,7 @@ def implied(k: KeyFinding, ev: Evidence) -> str:
 
 def key_findings(evidence: Evidence | None = None, most: int = MOST) -> Markdown:
     """The home page's key findings as MyST: each sentence, its strength beside it, and its evidence by speaker
-    and first words, each a link to the words in full (one click)."""
+    and the words that carry it, each a link to the words in full (one click)."""
     ev = evidence or load()
     found = key_finding_list(ev, most)
     if not found:

@@ -454,7 +454,7 @@ def keyword_in_context(term: str, evidence: Evidence | None = None, width: int =
 
 def other_passages(theme_id: str, evidence: Evidence | None = None) -> Markdown:
     """Everything else the sources say on a theme, one line each: quotations filed under it that no cell of the
-    theme cites (by speaker and first words, linking to the full text), then every paragraph coded to the theme
+    theme cites (by speaker and the words that carry each, linking to the full text), then every paragraph coded to the theme
     that no quotation on the page comes from, as a one-line summary.
     With the side-by-side cards above, every segment assigned to the theme is thus quoted or summarised."""
     ev = _ev(evidence)
@@ -466,13 +466,13 @@ def other_passages(theme_id: str, evidence: Evidence | None = None) -> Markdown:
                 and not any(q.source == seg.source and q.start < seg.end and q.end > seg.start for q in shown)]
     parts = []
     if rest:
-        # one line each, by speaker and first words: the full words are a click away (issue 19, item 8)
+        # one line each, by speaker and the words that carry it (its gist): the full words are a click away (issue 19, item 8)
         by_source: dict[str, list[Quotation]] = {}
         for q in rest:
             by_source.setdefault(q.source, []).append(q)
         lines = "\n".join(f"- **{escape(source_name(sid, ev))}**: "
                           + "; ".join(quote_ref(q.id, ev, author_named=False) for q in qs) for sid, qs in by_source.items())
-        parts.append(Markdown("Other quotations filed under this theme, one line per source, by their first words "
+        parts.append(Markdown("Other quotations filed under this theme, one line per source, by the words that carry each "
                               "(each links to its full text):\n\n" + lines))
     if unquoted:
         lines = "\n".join(f"- **{escape(source_name(seg.source, ev))}**: {escape(seg.summary)} "

@@ -6,7 +6,7 @@ free of the evidence or of the literature it names, each record must:
 
 - rest on at least one quotation (`rests_on`), every id existing in data/quotations.yaml and each one
   marked where the paragraph leans on it, as `[[quotation-id]]`; the marker becomes a short reference
-  (speaker and first words) linking to the passage in the appendix, where it is shown in full in context;
+  (speaker, reference number and the words that carry it) linking to the passage in the appendix, where it is shown in full in context;
 - name its concepts only through `{cite:t}` / `{cite:p}` roles whose keys are exactly its `concepts`, each
   an entry of book/references.bib (the works the book cites that are not corpus sources);
 - put in curly quotation marks only words found verbatim in one of the quotations it rests on.
@@ -29,7 +29,7 @@ from cjreport.data.readers import read_yaml
 from cjreport.data.errors import DataError
 from cjreport.data.evidence import Evidence, load
 from cjreport.views.markup import Markdown, escape
-from cjreport.views.present import pointer_words
+from cjreport.views.present import pointer_words, reference_numbers
 from cjreport.data.quotations import Quotation, fold
 
 READING_ID = r"^r-[a-z0-9][a-z0-9-]*$"
@@ -167,13 +167,26 @@ def _speaker(quote: Quotation, ev: Evidence) -> str:
     return f"a reader comment below {source}’s article"
 
 
-def quote_ref(qid: str, evidence: Evidence | None = None) -> str:
-    """A short inline reference to a quotation: speaker and first words, linking to the passage shown in full in
-    the appendix. MyST; the words are the source's own, so the built book's audit of quoted passages accepts them."""
+def quote_ref(qid: str, evidence: Evidence | None = None, *, quoted: bool = False) -> str:
+    """A short inline reference to a quotation, linking to the passage shown in full in the appendix: its speaker,
+    its reference number (as the appendix and the quotation index number it, so a reader of the PDF can find it)
+    and the words that carry it — Roy, Q20: …“a series of aggressive moves by Beijing”…. Where the sentence
+    already quotes the passage (`quoted`), the reference gives only speaker and number: the words are in the
+    sentence. MyST; the words are the source's own, so the built book's audit of quoted passages accepts them."""
     ev = evidence or load()
     quote = ev.quotations[qid]
-    text = f"{_speaker(quote, ev)}: {pointer_words(quote)}"
+    text = f"{_speaker(quote, ev)}, {reference_numbers(ev)[qid]}"
+    if not quoted:
+        text += f": {pointer_words(quote)}"
     return f"{{ref}}`{_role_safe(text)} <{quote.label}>`"
+
+
+def _quotes_from(before: str, quote: Quotation) -> bool:
+    """Whether the sentence before a marker (since the last full stop or marker) quotes words of this passage."""
+    sentence = re.split(r"(?<=[.!?])\s|\[\[[^\[\]]*\]\]", before)[-1]
+    passage = fold(quote.text)
+    return any(fold(found).strip(" ,.;:") and fold(found).strip(" ,.;:") in passage
+               for pattern in QUOTED for found in pattern.findall(sentence))
 
 
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
@@ -200,7 +213,8 @@ def paragraph(reading: Reading, evidence: Evidence | None = None) -> str:
         key = match.group(1)
         if key.startswith("date:"):
             return escape(source_date(key[5:], ev))
-        return f"({quote_ref(key, ev)})"
+        quoted = _quotes_from(reading.text[:match.start()], ev.quotations[key])
+        return f"({quote_ref(key, ev, quoted=quoted)})"
 
     return MARKER.sub(mark, reading.text)
 

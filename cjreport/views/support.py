@@ -126,7 +126,7 @@ def _name(sid: str, ev: Evidence) -> str:
 
 def evidence_table(evidence: Evidence) -> Markdown:
     """A table per source, one row per kind of evidence: how many of its quotations offer it, and which (by
-    speaker and first words, linking to the words), or that it offers none of that kind."""
+    speaker and the words that carry it, linking to the words), or that it offers none of that kind."""
     ev = evidence
     kinds = ev.evidence_kinds
     if kinds is None:

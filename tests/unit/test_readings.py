@@ -11,7 +11,7 @@ import yaml
 from pybtex.database import parse_file
 
 from cjreport import DataError, load
-from cjreport.views import readings
+from cjreport.views import present, readings
 
 ROOT = Path(__file__).resolve().parents[2]
 BIB = ROOT / "book" / "references.bib"
@@ -52,14 +52,40 @@ def test_every_theme_and_the_synthesis_have_readings(evidence):
 
 
 def test_short_reference_is_verbatim_and_links_to_the_passage(evidence):
+    """Each passage a reading rests on is linked with its speaker and reference number (Q1, Q2, … as the appendix
+    and the quotation index number it); the words it shows, if any, are the passage's own."""
+    numbers = present.reference_numbers(evidence)
     for reading in readings.load_readings(evidence):
         shown = readings.paragraph(reading, evidence)
         assert "[[" not in shown
         for qid in reading.rests_on:
             quote = evidence.quotations[qid]
-            match = re.search(r"\{ref\}`[^`]*“([^”]*)”[^`]*<" + re.escape(quote.label) + ">`", shown)
-            assert match, f"{reading.id}: no short reference to {qid}"
-            assert " ".join(quote.text.split()).startswith(match.group(1)), (qid, match.group(1))
+            links = re.findall(r"\{ref\}`([^`]*)<" + re.escape(quote.label) + ">`", shown)
+            assert links, f"{reading.id}: no short reference to {qid}"
+            for text in links:
+                assert f", {numbers[qid]}" in text, (qid, text)
+                for words in re.findall(r"“([^”]*)”", text):
+                    assert words in " ".join(quote.text.split()), (qid, words)
+
+
+def test_a_reference_shows_the_words_only_where_the_sentence_does_not_quote_them(evidence):
+    """Where the sentence before a marker quotes the passage, the reference is speaker and number alone (the
+    words would repeat); elsewhere it shows the words that carry the passage, its gist."""
+    seen = {True: 0, False: 0}
+    for reading in readings.load_readings(evidence):
+        shown = readings.paragraph(reading, evidence)
+        for match in re.finditer(r"\[\[([^\[\]:]*)\]\]", reading.text):
+            quote = evidence.quotations[match.group(1)]
+            sentence = re.split(r"(?<=[.!?])\s|\[\[[^\[\]]*\]\]", reading.text[:match.start()])[-1]
+            quoted = any(part.strip(" ,.;:") and part.strip(" ,.;:") in " ".join(quote.text.split())
+                         for part in re.findall(r"“([^“”]*)”", sentence))
+            seen[quoted] += 1
+            links = re.findall(r"\{ref\}`([^`]*)<" + re.escape(quote.label) + ">`", shown)
+            if quoted:
+                assert any("“" not in text for text in links), (reading.id, quote.id)
+            else:
+                assert any("“" in text for text in links), (reading.id, quote.id)
+    assert seen[True] and seen[False], seen
 
 
 def test_reading_blocks_are_labelled_as_the_books_interpretation(evidence):
