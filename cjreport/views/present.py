@@ -180,32 +180,6 @@ def stance_table(theme_id: str | None = None, evidence: Evidence | None = None) 
     return list_table(header, rows, caption=caption, name=name, widths=widths, classes="cj-stances cj-cards")
 
 
-def silences(theme_id: str, evidence: Evidence | None = None) -> Markdown:
-    """Which sources say nothing on which questions of a theme, and where sources that speak split."""
-    ev = _ev(evidence)
-    items = []
-    for question in ev.codebook.theme(theme_id).questions:
-        stances = {sid: ev.coding[(question.id, sid)].stance for sid in ev.sources}
-        silent = [f"the {n}" if is_plural_name(n := source_name(s, ev)) else n
-                  for s, st in stances.items() if st == "not_addressed"]
-        taken = Counter(st for st in stances.values() if st not in ("not_addressed", "reports"))
-        positioned = sum(taken.values())
-        # one source cannot "agree": say that only one takes a position (a fifth reading found "agree (opposes: 1)")
-        split = ("the sources that take a position split" if len(taken) > 1 else
-                 "only one source takes a position" if positioned == 1 else
-                 "the sources that take a position agree" if taken else "no source takes a position of its own")
-        text = f"**{escape(question.label)}** — {escape(split)}"
-        if taken:
-            # in words, in the scale's order: "one supports, two take a qualified position" (not "supports: 1")
-            said = {"supports": ("supports",), "opposes": ("opposes",), "qualified": ("takes", "a qualified position")}
-            parts = [" ".join([number_word(taken[s.id]), verb(taken[s.id], said[s.id][0]), *said[s.id][1:]])
-                     for s in ev.codebook.stances if s.id in taken and s.id in said]
-            text += f", and it {escape(parts[0].removeprefix('one '))}" if positioned == 1 else " (" + escape(", ".join(parts)) + ")"
-        text += ("; not addressed by " + escape(listing(silent)) if silent else "; every source addresses it") + "."
-        items.append("- " + text)
-    return Markdown("\n".join(items) + "\n")
-
-
 def stance_scale(evidence: Evidence | None = None) -> Markdown:
     ev = _ev(evidence)
     rows = [[f"**{stance_symbol(s.id)} {escape(s.label)}**", escape(s.definition), escape(s.rule)] for s in ev.codebook.stances]
