@@ -192,6 +192,7 @@ class ProseSummary:
     most_silent_count: str  # "five", or "five each" for a tie
     findings: str  # findings tested for robustness
     robust: str  # findings that hold in every variant
+    split_holds: str  # "three of eight tests": the variants (beyond the book's coding) in which `split` holds
 
 
 def summary(evidence: Evidence) -> ProseSummary:
@@ -200,6 +201,10 @@ def summary(evidence: Evidence) -> ProseSummary:
     silent, top = most_silent(book)
     split = split_questions(evidence, book)
     held, total = robust(evidence)
+    # the conclusion opens on the split count, so it says how firm that is: the variants that can test it, the
+    # book's own coding aside (the first variant, in which it is stated)
+    _, rows = sensitivity(evidence)
+    split_results = [r for r in dict((f.id, r) for f, r in rows)["split"][1:] if r is not None]
     short = [evidence.sources[s].short_name for s in silent]
     unsilent = [evidence.sources[s].short_name for s, n in silences(book).items() if n == 0]
     return ProseSummary(
@@ -214,4 +219,5 @@ def summary(evidence: Evidence) -> ProseSummary:
         most_silent_count=number_word(top) + (" each" if len(short) > 1 else ""),
         findings=number_word(total),
         robust=number_word(held),
+        split_holds=f"{number_word(sum(split_results))} of {number_word(len(split_results))} tests",
     )

@@ -12,7 +12,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-TOKEN = re.compile(r"[a-z]+(?:[’'\-][a-z]+)*")
+TOKEN = re.compile(r"[A-Za-z]+(?:[’'\-][A-Za-z]+)*")
 STOPWORDS = frozenset("""
 a about above after again against all also am an and any are as at be because been before being below
 between both but by can could did do does doing down during each few for from further had has have having
@@ -20,13 +20,21 @@ he her here hers herself him himself his how i if in into is it its itself just 
 my myself no nor not now of off on once only or other our ours ourselves out over own same she should so
 some such than that the their theirs them themselves then there these they this those through to too under
 until up very was we were what when where which while who whom why will with would you your yours yourself
-yourselves s t don’t it’s one two three first second third also even however said says well many much
+yourselves s t don’t it’s us one two three first second third also even however said says well many much
 """.split())
 
 
+def _fold(word: str) -> str:
+    """A word in lower case, but an abbreviation in capitals stays as it is: "US" is not the pronoun "us" (a
+    fifteenth reading found the CIIS fellows' most distinctive "word" to be "us", folded from "US")."""
+    return word if len(word) > 1 and word.isupper() else word.lower()
+
+
 def tokens(text: str) -> list[str]:
-    """Lower-cased word tokens without stop words (apostrophes and hyphens stay inside words)."""
-    return [t for t in TOKEN.findall(text.lower().replace("'", "’")) if t not in STOPWORDS and len(t) > 1]
+    """Word tokens in lower case, abbreviations in capitals kept (US, PRC), without stop words (apostrophes and
+    hyphens stay inside words)."""
+    words = (_fold(t) for t in TOKEN.findall(text.replace("'", "’")))
+    return [t for t in words if t not in STOPWORDS and len(t) > 1]
 
 
 @dataclass(frozen=True)

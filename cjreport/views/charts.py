@@ -464,8 +464,8 @@ def vocabulary(evidence: Evidence | None = None, top: int = 8) -> Figure:
             tooltip=["source:N", "word:N", "count:Q", "log-odds:Q", "z:Q"],
         ).transform_filter(pick).add_params(pick).properties(
             width="container", height=alt.Step(15),
-            title=alt.Title(["Framing vocabulary: the words", "most distinctive of each source"] if narrow
-                            else "Framing vocabulary: the words most distinctive of each source",
+            title=alt.Title(["The words most distinctive", "of each source"] if narrow
+                            else "The words most distinctive of each source",
                             subtitle=("Log-odds ratio, informative Dirichlet prior;", "short texts give noisy estimates")
                             if narrow else "Log-odds ratio with an informative Dirichlet prior; short texts give noisy estimates"))
 

@@ -96,6 +96,17 @@ def expected() -> dict[str, str]:
     top = max(silent.values())
     most = [short[s] for s in ids if silent[s] == top]
     split = sum(len({final[(q, s)] for s in ids} & own) > 1 for q in questions)
+    # the split statement (most questions split) in each test: each source left out, the codes the adjudication
+    # did not choose, the second coder's codes, implied positions set aside
+    not_chosen = {**final, **{(r["question"], r["source"]): r["second"] if r["final"] == r["first"] else r["first"]
+                              for r in adjudication}}
+    second_all = {**final, **{c: st for c, st in second.items() if c in final}}
+    rationale = {(r["question"], r["source"]): r["rationale"] for r in _csv("coding.csv")}
+    explicit = {c: "not_addressed" if st in own and re.search(r"\bimplied\b", rationale[c], re.I) else st
+                for c, st in final.items()}
+    splits = lambda coding, kept: sum(len({coding[(q, s)] for s in kept} & own) > 1 for q in questions) > len(questions) / 2
+    split_tests = [splits(final, [x for x in ids if x != s]) for s in ids]
+    split_tests += [splits(coding, ids) for coding in (not_chosen, second_all, explicit)]
     opposed = sum({final[(q, s)] for s in ids} >= {"supports", "opposes"} for q in questions)
     # the second round of coding: the latest changelog date that changed rules or added questions
     rounds = [e for e in _yaml("codebook-changelog.yaml") if e["change"] in ("rule", "add")]
@@ -165,7 +176,8 @@ def expected() -> dict[str, str]:
         # synthesis
         **{f"tally.{s}": tally[s] for s in scale}, "summary.findings": word(total), "summary.robust": word(held),
         # conclusion
-        "summary.split": split, "summary.opposed": word(opposed), "summary.questions": len(questions), "summary.most_silent": _join(most),
+        "summary.split": split, "summary.opposed": word(opposed), "summary.questions": len(questions),
+        "summary.split_holds": f"{word(sum(split_tests))} of {word(len(split_tests))} tests", "summary.most_silent": _join(most),
         "summary.most_silent_verb": "leaves" if len(most) == 1 else "leave",
         "summary.most_silent_count": word(top) + (" each" if len(most) > 1 else ""),
         "summary.silent_each": "every source is silent on some" if min(silent.values()) > 0 else None,

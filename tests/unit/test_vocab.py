@@ -34,6 +34,12 @@ def test_tokens_drop_stop_words_and_keep_hyphens():
     assert tokens("The re-militarization of Japan’s defence") == ["re-militarization", "japan’s", "defence"]
 
 
+def test_an_abbreviation_in_capitals_is_not_folded_into_a_word():
+    """"US" is the United States, "us" a pronoun (a stop word): folding the one into the other made "us" a source's
+    most distinctive word."""
+    assert tokens("The US told us, and the PRC replied.") == ["US", "told", "PRC", "replied"]
+
+
 def test_distinctive_words_and_concordance():
     texts = {"a": "deterrence deterrence deterrence peace talks", "b": "trade trade trade peace talks"}
     top = distinctive_words(texts, top=1, min_count=2)
