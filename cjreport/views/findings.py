@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from cjreport.analysis import sensitivity as sens
 from cjreport.analysis.findings import POSITIONS, Finding, agreements, splits
 from cjreport.data.evidence import Evidence, load
+from cjreport.data.quotations import UNQUOTABLE, fold
 from cjreport.views.markup import Markdown, escape, join, list_table
 from cjreport.views.present import positions_label, quote_ref
 from cjreport.wording import capital, is_plural_name, listing, number_word, possessive, share, verb
@@ -216,6 +217,22 @@ def implied(k: KeyFinding, ev: Evidence) -> str:
     return f"{capital(whose)} {'position is' if len(sids) == 1 else 'positions are'} implied."
 
 
+def position_words(question: str, sid: str, ev: Evidence) -> str | None:
+    """The words of a cell's first quotation that carry its position: None (the quotation's gist stands) where the
+    coder's rationale quotes the gist's words, else the first passage of two to nine words the rationale quotes
+    from the quotation, else None. A gist serves every
+    question its quotation is cited for; a key finding shows the words that carry this one (a sixteenth reading
+    found Zhang's position on militarism shown by his words on capacity, not by those on the “old path”)."""
+    code = ev.coding[(question, sid)]
+    text = fold(ev.quotations[code.quotations[0]].text)
+    quoted = [fold(m).strip(" ,.;:") for m in re.findall(r"“([^“”]*)”", code.rationale)]
+    gist = fold(ev.quotations[code.quotations[0]].gist)
+    if gist and any(gist in w for w in quoted):  # the rationale rests on the gist's own words: they carry it
+        return None
+    fitting = [w for w in quoted if 2 <= len(w.split()) <= 9 and w in text and not UNQUOTABLE.search(w)]
+    return fitting[0] if fitting else None
+
+
 def key_findings(evidence: Evidence | None = None, most: int = MOST) -> Markdown:
     """The home page's key findings as MyST: each sentence, its strength beside it, and its evidence by speaker
     and the words that carry it, each a link to the words in full (one click)."""
@@ -225,7 +242,8 @@ def key_findings(evidence: Evidence | None = None, most: int = MOST) -> Markdown
         return Markdown("On no question do two or more sources take a position of their own.\n")
     parts = []
     for k in found:
-        evidence_links = "; ".join(quote_ref(ev.coding[(k.question, sid)].quotations[0], ev)
+        evidence_links = "; ".join(quote_ref(ev.coding[(k.question, sid)].quotations[0], ev,
+                                             words=position_words(k.question, sid, ev))
                                    for stance, held in k.held.items() for sid in held)
         parts.append(Markdown(
             f"```{{container}} cj-key-finding\n:name: finding-{k.question}\n\n"

@@ -79,11 +79,17 @@ def reference_numbers(evidence: Evidence | None = None) -> dict[str, str]:
 
 
 
-def pointer_words(q: Quotation) -> str:
+def pointer_words(q: Quotation, words: str | None = None) -> str:
     """The words a short reference shows, in quotation marks, with an ellipsis outside the marks on each side where
-    the quotation goes on: its gist (“…capture China in a semicircle…”) or else its opening words. What stands
-    between the marks is verbatim (the build's audit checks every quoted passage)."""
-    before, words, after = q.key_words()
+    the quotation goes on: `words` if given (words of the quotation that carry one coded position), else its gist
+    (“…capture China in a semicircle…”), else its opening words. What stands between the marks is verbatim (the
+    build's audit checks every quoted passage)."""
+    if words:
+        text = fold(q.text).strip()
+        at = text.find(words)
+        before, after = at > 0, at + len(words) < len(text)
+    else:
+        before, words, after = q.key_words()
     return f"{'…' if before else ''}“{words}”{'…' if after else ''}"
 
 
@@ -93,7 +99,7 @@ def _ref_text(text: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"[`<>\\]", "", text)).strip()
 
 
-def quote_ref(qid: str, evidence: Evidence | None = None, *, author_named: bool = True) -> str:
+def quote_ref(qid: str, evidence: Evidence | None = None, *, author_named: bool = True, words: str | None = None) -> str:
     """A short reference to a quotation by its speaker and the words that carry it — Roy: “…remains healthy…”… — as inline
     MyST, linking to where it is displayed in full as evidence (or, if no cell cites it, to its place in the
     appendix). `author_named=False` leaves out the author's name where the line already gives it."""
@@ -104,8 +110,8 @@ def quote_ref(qid: str, evidence: Evidence | None = None, *, author_named: bool 
                                               else f"{q.speaker} below {possessive(source)} article, not the author’s view")
     # the reference number (as in the appendix and the quotation index) lets a reader of the PDF find the words
     number = reference_numbers(ev)[qid]
-    text = (f"{number}: {pointer_words(q)}" if q.voice == "author" and not author_named
-            else f"{who} ({number}): {pointer_words(q)}")
+    text = (f"{number}: {pointer_words(q, words)}" if q.voice == "author" and not author_named
+            else f"{who} ({number}): {pointer_words(q, words)}")
     target = evidence_label(qid) if qid in homes(ev) else q.label
     return f"{{ref}}`{_ref_text(text)} <{target}>`"
 

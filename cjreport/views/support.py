@@ -140,7 +140,9 @@ def evidence_table(evidence: Evidence) -> Markdown:
             rows.append([f"**{escape(kind.label)}**", number_word(len(qids), zero="none"),
                          "; ".join(quote_ref(q, ev) for q in qids) if qids else "none among its quotations"])
         tagged = {q for qs in found.values() for q in qs}
-        tagged_n, all_n = numbers(len(tagged), len(ev.quotes_for(source=sid)))
+        # a reader comment below the article is not the source's (a sixteenth reading found Roy's count include one)
+        article = [q for q in ev.quotes_for(source=sid) if q.voice != "commenter"]
+        tagged_n, all_n = numbers(len(tagged & {q.id for q in article}), len(article))
         caption = (f"{source.short_name} ({source_date(sid, ev)}): what its quotations offer as evidence "
                    f"({tagged_n} of its {all_n} quotations offer some)")
         parts.append(list_table(["Kind", "Number", "Which quotations"], rows, caption=caption,

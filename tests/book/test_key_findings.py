@@ -114,9 +114,11 @@ def test_evidence_is_one_click_away_by_speaker_and_words(printed, data):
             link = next((a for a in links if a["href"].endswith(f"#quote-{qid}")), None)
             assert link is not None, (question, sid, qid)
             text = fold(link.get_text(" "))
-            # the words that carry the position (the quotation's gist), or else its opening words
-            words = fold(quotes[qid].get("gist") or " ".join(fold(quotes[qid]["text"]).split()[:3])).strip()
-            assert sources[sid] in text and f"“{words}" in text and qid not in text, text
+            # words that carry the position (quoted by the coder's rationale, or the quotation's gist), verbatim
+            shown = re.findall(r"“([^”]*)”", text)
+            assert shown and len(shown[0].split()) >= 2, text
+            assert shown[0] in " ".join(fold(quotes[qid]["text"]).split()), (qid, shown[0])
+            assert sources[sid] in text and qid not in text, text
         assert any(a["href"].endswith(f"#positions-{question}") for a in links), question
 
 
