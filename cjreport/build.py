@@ -45,6 +45,12 @@ def inputs_fingerprint(root: Path) -> str:
     return digest.hexdigest()
 
 
+def toc_fingerprint(root: Path) -> str:
+    """The table of contents, which sets every page's sidebar and chapter numbers."""
+    toc = root / "_toc.yml"
+    return hashlib.sha256(toc.read_bytes() if toc.is_file() else b"no _toc.yml").hexdigest()
+
+
 def pages_fingerprint(root: Path) -> str:
     """The inputs and the book's own pages, bibliography and table of contents. Sphinx judges a page current by
     comparing times, so a page edited while a build reads it is taken as current afterwards: comparing this
@@ -197,6 +203,13 @@ def build(root: Path, out: Path, pdf: bool) -> None:
         for stale in (built / ".jupyter_cache", built / ".doctrees", built / "jupyter_execute", built / "html", built / "latex",
                       built / "typst"):
             shutil.rmtree(stale, ignore_errors=True)
+    toc_stamp, toc_now = out / "toc.sha256", toc_fingerprint(root)
+    if not toc_stamp.exists() or toc_stamp.read_text().strip() != toc_now:
+        # A new table of contents changes every page's sidebar and chapter numbers, but Sphinx writes again only
+        # the pages it judges changed: an unchanged chapter kept its old sidebar. Read every page again (the
+        # execution cache stays: no chapter re-runs).
+        shutil.rmtree(built / ".doctrees", ignore_errors=True)
+    toc_stamp.unlink(missing_ok=True)
     out.mkdir(parents=True, exist_ok=True)
     stamp.unlink(missing_ok=True)
 
@@ -209,6 +222,7 @@ def build(root: Path, out: Path, pdf: bool) -> None:
     if not pdf and (out / "html").exists() and manifest.exists() and manifest.read_text() == _listing(built / "html"):
         # Sphinx wrote nothing new: the published book is this very build, already audited.
         stamp.write_text(current + "\n")
+        toc_stamp.write_text(toc_now + "\n")
         print(f"book unchanged: {shown(out / 'html' / 'index.html', root)} ({time.perf_counter() - started:.1f} s); "
               f"full log: {shown(log.path, root)}", flush=True)
         return
@@ -234,6 +248,7 @@ def build(root: Path, out: Path, pdf: bool) -> None:
         print("note: sources changed during the build; the next build reads every page again", flush=True)
     else:
         stamp.write_text(current + "\n")
+        toc_stamp.write_text(toc_now + "\n")
         manifest.write_text(_listing(built / "html"))
     made = f" and {shown(out / PDF_NAME, root)}" if pdf else ""
     print(f"book written: {shown(out / 'html' / 'index.html', root)}{made} in {time.perf_counter() - started:.0f} s; "

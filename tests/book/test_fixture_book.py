@@ -137,3 +137,25 @@ def test_titles_count_the_sources(fixture_book):
     assert six in " ".join(first.split())
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
     assert six in info
+
+
+def test_a_new_table_of_contents_reaches_every_page(fixture_book):
+    """Reordering _toc.yml changes every page's sidebar and chapter numbers. Sphinx writes again only the pages it
+    judges changed, so an unchanged chapter kept its old sidebar until the build read every page again on a new
+    table of contents. (Last in this module: it leaves the fixture's chapters in another order.)"""
+    data, out = fixture_book
+    root = data.parent
+    toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
+    chapters = next(part for part in toc["parts"] if part.get("numbered"))["chapters"]
+    chapters[0], chapters[1] = chapters[1], chapters[0]
+    (root / "_toc.yml").write_text(yaml.safe_dump(toc, sort_keys=False), encoding="utf-8")
+    _build(data, out, pdf=False)
+    first = Path(chapters[0]["file"]).name
+    pages = sorted((out / "html" / "book").glob("*.html"))
+    stale = []
+    for page in pages:
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        numbered = [a.get_text(" ", strip=True) for a in soup.select(f'a.reference.internal[href="{first}.html"]')]
+        if numbered and not any(text.startswith("1.") for text in numbered):
+            stale.append((page.name, numbered[0]))
+    assert len(pages) > 5 and not stale, stale
