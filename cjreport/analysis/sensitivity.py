@@ -193,6 +193,8 @@ class ProseSummary:
     findings: str  # findings tested for robustness
     robust: str  # findings that hold in every variant
     split_holds: str  # "three of eight tests": the variants (beyond the book's coding) in which `split` holds
+    few_positions: str  # of the questions not split, those on which at most one source takes a position of its own
+    agreed: str  # of the questions not split, those on which two or more sources take the same position
 
 
 def summary(evidence: Evidence) -> ProseSummary:
@@ -200,6 +202,8 @@ def summary(evidence: Evidence) -> ProseSummary:
     book = variants(evidence)[0]
     silent, top = most_silent(book)
     split = split_questions(evidence, book)
+    takers = {q: sum(book.coding[(q, s)] in OWN for s in book.sources) for q in evidence.codebook.questions}
+    few = [q for q in evidence.codebook.questions if q not in split and takers[q] <= 1]
     held, total = robust(evidence)
     # the conclusion opens on the split count, so it says how firm that is: the variants that can test it, the
     # book's own coding aside (the first variant, in which it is stated)
@@ -220,4 +224,6 @@ def summary(evidence: Evidence) -> ProseSummary:
         findings=number_word(total),
         robust=number_word(held),
         split_holds=f"{number_word(sum(split_results))} of {number_word(len(split_results))} tests",
+        few_positions=number_word(len(few)),
+        agreed=number_word(len(evidence.codebook.questions) - len(split) - len(few)),
     )

@@ -89,8 +89,10 @@ class Concordance:
 
 
 def keyword_in_context(texts: dict[str, str], term: str, width: int = 45) -> list[Concordance]:
-    """Every occurrence of `term` (a whole word, any case) with `width` characters either side."""
-    pattern = re.compile(r"(?<![\w’'-])" + re.escape(term) + r"(?![\w’'-])", re.IGNORECASE)
+    """Every occurrence of `term` (a whole word, any case) with `width` characters either side. A word the term
+    ends a hyphenated form of is not a use ("militarization" in "re-militarization"); a compound it begins is
+    ("deterrence" in "deterrence-based": an eighteenth reading found the chapter's "every use" missed it)."""
+    pattern = re.compile(r"(?<![\w’'-])" + re.escape(term) + r"(?![\w’'])", re.IGNORECASE)
     lines = []
     for key, text in texts.items():
         for m in pattern.finditer(text):

@@ -96,6 +96,8 @@ def expected() -> dict[str, str]:
     top = max(silent.values())
     most = [short[s] for s in ids if silent[s] == top]
     split = sum(len({final[(q, s)] for s in ids} & own) > 1 for q in questions)
+    few_positions = sum(len({final[(q, s)] for s in ids} & own) <= 1 and sum(final[(q, s)] in own for s in ids) <= 1
+                        for q in questions)
     # the split statement (most questions split) in each test: each source left out, the codes the adjudication
     # did not choose, the second coder's codes, implied positions set aside
     not_chosen = {**final, **{(r["question"], r["source"]): r["second"] if r["final"] == r["first"] else r["first"]
@@ -177,7 +179,8 @@ def expected() -> dict[str, str]:
         **{f"tally.{s}": tally[s] for s in scale}, "summary.findings": word(total), "summary.robust": word(held),
         # conclusion
         "summary.split": split, "summary.opposed": word(opposed), "summary.questions": len(questions),
-        "summary.split_holds": f"{word(sum(split_tests))} of {word(len(split_tests))} tests", "summary.most_silent": _join(most),
+        "summary.split_holds": f"{word(sum(split_tests))} of {word(len(split_tests))} tests",
+        "summary.few_positions": word(few_positions), "summary.agreed": word(len(questions) - split - few_positions), "summary.most_silent": _join(most),
         "summary.most_silent_verb": "leaves" if len(most) == 1 else "leave",
         "summary.most_silent_count": word(top) + (" each" if len(most) > 1 else ""),
         "summary.silent_each": "every source is silent on some" if min(silent.values()) > 0 else None,

@@ -46,3 +46,10 @@ def test_distinctive_words_and_concordance():
     assert top["a"][0].word == "deterrence" and top["b"][0].word == "trade"
     lines = keyword_in_context(texts, "peace", width=10)
     assert [(c.source, c.match) for c in lines] == [("a", "peace"), ("b", "peace")]
+
+
+def test_the_concordance_counts_a_compound_the_term_begins_but_not_one_it_ends():
+    texts = {"a": "the deterrence-based concept and deterrence alone", "b": "re-militarization, not militarization"}
+    assert [c.match for c in keyword_in_context(texts, "deterrence")] == ["deterrence", "deterrence"]
+    assert [c.source for c in keyword_in_context(texts, "militarization")] == ["b"]
+    assert len(keyword_in_context(texts, "re-militarization")) == 1
