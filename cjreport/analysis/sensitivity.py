@@ -172,9 +172,9 @@ def sensitivity(evidence: Evidence) -> tuple[list[Variant], list[tuple[Finding, 
     return run(evidence, findings(evidence))
 
 
-def robust(evidence: Evidence) -> tuple[int, int]:
-    """(findings that hold in every variant that can test them, findings)."""
-    _, rows = sensitivity(evidence)
+def robust(evidence: Evidence, rows: list[tuple[Finding, list[bool | None]]] | None = None) -> tuple[int, int]:
+    """(findings that hold in every variant that can test them, findings); `rows` if already computed."""
+    rows = sensitivity(evidence)[1] if rows is None else rows
     return sum(all(r is not False for r in results) for _, results in rows), len(rows)
 
 
@@ -204,10 +204,10 @@ def summary(evidence: Evidence) -> ProseSummary:
     split = split_questions(evidence, book)
     takers = {q: sum(book.coding[(q, s)] in OWN for s in book.sources) for q in evidence.codebook.questions}
     few = [q for q in evidence.codebook.questions if q not in split and takers[q] <= 1]
-    held, total = robust(evidence)
+    _, rows = sensitivity(evidence)  # once: the robust count and the split's own results both read it
+    held, total = robust(evidence, rows)
     # the conclusion opens on the split count, so it says how firm that is: the variants that can test it, the
     # book's own coding aside (the first variant, in which it is stated)
-    _, rows = sensitivity(evidence)
     split_results = [r for r in dict((f.id, r) for f, r in rows)["split"][1:] if r is not None]
     short = [evidence.sources[s].short_name for s in silent]
     unsilent = [evidence.sources[s].short_name for s, n in silences(book).items() if n == 0]

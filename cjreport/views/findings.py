@@ -109,14 +109,19 @@ def _qualified_gloss(question: str, ev: Evidence) -> str:
     return f", {reads}" if reads else ""
 
 
+def _says(stance: str, held: tuple[str, ...], ev: Evidence) -> str:
+    """How a sentence says a position of the sources holding it, its verb agreeing with them: "agrees", "take a
+    qualified position". A group byline alone ("the CIIS fellows") still takes a plural verb."""
+    first, _, rest = SAYS[stance].partition(" ")
+    n = 2 if len(held) > 1 or is_plural_name(ev.sources[held[0]].short_name) else 1
+    return " ".join(filter(None, [verb(n, first), rest]))
+
+
 def _split_sentence(f: Finding, ev: Evidence) -> str:
     n, total = sum(len(h) for h in f.stances.values()), len(ev.sources)
     def says(stance: str, held: tuple[str, ...]) -> str:
-        first, _, rest = SAYS[stance].partition(" ")
-        # a group byline alone ("the CIIS fellows") still takes a plural verb
-        n = 2 if len(held) > 1 or is_plural_name(ev.sources[held[0]].short_name) else 1
         gloss = _qualified_gloss(f.question, ev) if stance == "qualified" else ""
-        return " ".join(filter(None, [_prose_names(held, ev), verb(n, first), rest])) + gloss
+        return f"{_prose_names(held, ev)} {_says(stance, held, ev)}{gloss}"
 
     sides = "; ".join(says(stance, held) for stance, held in f.stances.items())
     return capital(f"{share(n, total, 'source')} take a position on whether {clause(f.question, ev)}, and they divide: "
@@ -186,8 +191,7 @@ def without(sid: str, k: KeyFinding, ev: Evidence) -> str:
         return f"without {name}"
     stance = next(stance for stance, held in k.held.items() if sid in held)
     plural = is_plural_name(ev.sources[sid].short_name)
-    first, _, rest = SAYS[stance].partition(" ")
-    return f"without {name}, the only {'ones' if plural else 'one'} that {' '.join(filter(None, [verb(2 if plural else 1, first), rest]))}"
+    return f"without {name}, the only {'ones' if plural else 'one'} that {_says(stance, (sid,), ev)}"
 
 
 def strength(k: KeyFinding, ev: Evidence) -> str:
@@ -224,9 +228,9 @@ def position_words(question: str, sid: str, ev: Evidence) -> str | None:
     question its quotation is cited for; a key finding shows the words that carry this one (a sixteenth reading
     found Zhang's position on militarism shown by his words on capacity, not by those on the “old path”)."""
     code = ev.coding[(question, sid)]
-    text = fold(ev.quotations[code.quotations[0]].text)
+    quote = ev.quotations[code.quotations[0]]
+    text, gist = fold(quote.text), fold(quote.gist)
     quoted = [fold(m).strip(" ,.;:") for m in re.findall(r"“([^“”]*)”", code.rationale)]
-    gist = fold(ev.quotations[code.quotations[0]].gist)
     if gist and any(gist in w for w in quoted):  # the rationale rests on the gist's own words: they carry it
         return None
     fitting = [w for w in quoted if 2 <= len(w.split()) <= 9 and w in text and not UNQUOTABLE.search(w)]
