@@ -266,9 +266,23 @@ class ChartsForPrint(SphinxPostTransform):
             while figure is not None and not isinstance(figure, nodes.figure):
                 figure = figure.parent
             bundle.replace_self(images[0])
-            if table is not None:
-                anchor = figure if figure is not None else images[0]
+            anchor = figure if figure is not None else images[0]
+            if chart.get("data-printed-in"):
+                # the data is printed in a table elsewhere in the book: say where, instead of printing it twice
+                text = f"{_data_title(figure, self.env)}: {chart['data-printed-in']}."
+                anchor.parent.insert(anchor.parent.index(anchor) + 1, nodes.paragraph(text, text))
+            elif table is not None:
                 anchor.parent.insert(anchor.parent.index(anchor) + 1, data_table(table, figure, self.env))
+
+
+def _data_title(figure: nodes.figure | None, env: Any) -> str:
+    number = None
+    if figure is not None:
+        for doc in env.toc_fignumbers:
+            number = _figure_number(env, doc, "figure", figure["ids"])
+            if number:
+                break
+    return f"The data behind Fig. {number}" if number else "The data behind the chart above"
 
 
 def data_table(table: Any, figure: nodes.figure | None, env: Any) -> nodes.table:
@@ -276,14 +290,7 @@ def data_table(table: Any, figure: nodes.figure | None, env: Any) -> nodes.table
     heads = [th.get_text(" ", strip=True) for th in table.select("thead th")]
     rows = [[td.get_text(" ", strip=True) for td in tr.find_all(["td", "th"], recursive=False)]
             for tr in table.select("tbody tr")]
-    number = None
-    if figure is not None:
-        for doc, kinds in env.toc_fignumbers.items():
-            found = _figure_number(env, doc, "figure", figure["ids"])
-            if found:
-                number = found
-                break
-    title = f"The data behind Fig. {number}" if number else "The data behind the chart above"
+    title = _data_title(figure, env)
     result = nodes.table(classes=["cj-chart-data"])
     result += nodes.title(title, title)
     group = nodes.tgroup(cols=len(heads))

@@ -63,6 +63,8 @@ DARK_CONFIG = {
     "rule": {"color": "#3a3f47"},
     "range": {"heatmap": ["#2b2b2b", "#9ecae1"]},
 }
+# Where the matrix's stances are written out in words: book/tables.md, "Every question and every source".
+STANCES_IN_WORDS = "“Every question and every source, in words” in Appendix: evidence, timing and robustness"
 # Width of the chart's box below which the narrow (phone) layout is drawn; matches charts.js.
 NARROW_PX = 560
 
@@ -81,6 +83,10 @@ class Figure:
     data: pd.DataFrame
     narrow: alt.TopLevelMixin | None = None
     printed: alt.TopLevelMixin | None = None  # a layout of its own for the PDF (default: chart or narrow)
+    # Where the PDF finds this chart's data, when a table of the book already prints it (a sentence). The PDF then
+    # prints that pointer under the chart instead of the data table: the stance matrix's table ran to eight
+    # pages and repeated the appendix's table of every stance in words. The HTML keeps its table either way.
+    data_printed_in: str | None = None
 
     def spec(self, chart: alt.TopLevelMixin | None = None) -> dict:
         # Vega-Lite's description becomes the SVG's aria-label, so the drawn chart is labelled too.
@@ -111,7 +117,9 @@ class Figure:
         # role=figure, not img: the chart holds controls (dropdowns) that must stay reachable. The data table
         # is the keyboard and screen-reader path to everything a tooltip shows; on a phone it scrolls inside
         # a labelled region rather than widening the page.
-        return (f'<div class="cj-chart" id="chart-{self.name}" role="figure" aria-label="{alt_text}">'
+        elsewhere = (f' data-printed-in="{html.escape(self.data_printed_in, quote=True)}"'
+                     if self.data_printed_in else "")
+        return (f'<div class="cj-chart" id="chart-{self.name}" role="figure" aria-label="{alt_text}"{elsewhere}>'
                 f'<div class="cj-chart-canvas"></div>{specs}</div>'
                 f'<details class="cj-chart-table"><summary>The data behind this chart, as a table</summary>'
                 f'<div class="cj-scroll" role="region" tabindex="0" aria-label="Data behind the chart ({html.escape(self.name)}); '
@@ -273,8 +281,10 @@ def stance_matrix(evidence: Evidence | None = None) -> Figure:
 
     return Figure(layout(False), "stance-matrix",
                   f"Matrix of {df['question'].nunique()} questions by {len(ev.sources)} sources, each cell coloured and "
-                  "marked by the source's stance; the same data is in the table below the chart.",
-                  df[["theme", "question", "source", "stance", "speaker", "quotation"]], narrow=layout(True))
+                  f"marked by the source's stance; the same stances are written out in the table {STANCES_IN_WORDS}.",
+                  df[["theme", "question", "source", "stance", "speaker", "quotation"]], narrow=layout(True),
+                  data_printed_in=f"the table {STANCES_IN_WORDS} gives every stance in words, and each theme "
+                                  "chapter the words of the source behind it")
 
 
 def theme_words(evidence: Evidence | None = None) -> pd.DataFrame:

@@ -71,8 +71,8 @@ def test_every_source_argument_and_every_shared_event_is_shown(html_dir, evidenc
         for item in (argument.claim, *argument.points, *argument.recommendations):
             assert fold(item.summary).strip() in fold(sources.get_text(" ")), item.quotation
             assert _links_to_words(sources, evidence.quotations[item.quotation], evidence), item.quotation
-    synthesis = _page(html_dir, "synthesis")
+    tables = _page(html_dir, "tables")
     for event in evidence.events:
         if len(event.sources) > 1:
             for qid in event.quotations:
-                assert _links_to_words(synthesis, evidence.quotations[qid], evidence), (event.id, qid)
+                assert _links_to_words(tables, evidence.quotations[qid], evidence), (event.id, qid)

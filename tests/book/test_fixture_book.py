@@ -94,11 +94,11 @@ def test_sixth_source_everywhere(fixture_book):
     name = "Fixture"  # readers see the short name; the id stays a link target
     profiles = _page(out, "sources").find("table", id="table-source-profiles").get_text(" ")
     assert "Mallory Fixture" in profiles and f"{_count(data)} sources" in profiles
-    assert name in _page(out, "synthesis").find("table", class_="cj-stances").get_text(" ")
+    assert name in _page(out, "tables").find("table", class_="cj-stances").get_text(" ")
     index = _page(out, "quotation-index").find("table", class_="cj-datatable")  # ids are anchors, never shown
     assert any(a["href"].endswith(f"#q{fx.SID}-script") for a in index.find_all("a", href=True))
     assert _page(out, "appendix").find(id=f"source-{fx.SID}") is not None
-    for chapter in ("synthesis", "framing", "sources"):
+    for chapter in ("synthesis", "tables", "framing", "sources"):
         for spec in _page(out, chapter).select("script.cj-chart-spec"):
             assert name in json.dumps(json.loads(spec.string), ensure_ascii=False), chapter
 

@@ -339,6 +339,21 @@ def test_every_chart_is_vector_and_its_data_printed(html_dir, pdf_text):
     assert not bitmaps, bitmaps
 
 
+def test_a_chart_whose_data_is_printed_elsewhere_says_where(html_dir, pdf_text):
+    """The stance matrix's data is the appendix's table of every stance in words: the PDF prints, under the
+    chart, where that table is (cjreport/views/charts.py data_printed_in) instead of the same stances again,
+    and the section it names is in the PDF, under the heading the pointer quotes."""
+    flat = squash(pdf_text)
+    pointers = [chart["data-printed-in"] for page in html_pages(html_dir)
+                for chart in BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").select(".cj-chart[data-printed-in]")]
+    assert pointers
+    for pointer in pointers:
+        assert squash(pointer) in flat, pointer
+        heading = re.search(r"“(.+?)”", pointer).group(1)
+        # the pointer, and the heading of the section it names
+        assert flat.count(squash(heading)) >= 2, heading
+
+
 def test_chronology_in_full_with_inferred_dates_marked(evidence):
     """Each event of the chronology in full (an event whose date is inferred says so in its own text), and each
     source whose publication date is inferred marked so (cjreport/charts.py timeline). The text is read in the

@@ -68,11 +68,11 @@ def test_sixth_source_in_every_table_chart_index_and_appendix(sixth):
     assert f"{n} sources" in sixth["check"].stdout
     profiles = _page(out, "sources").find("table", id="table-source-profiles").get_text(" ")
     assert six.SHORT in profiles and "Avery Testwright" in profiles
-    assert six.SHORT in _page(out, "synthesis").find("table", class_="cj-stances").get_text(" ")
+    assert six.SHORT in _page(out, "tables").find("table", class_="cj-stances").get_text(" ")
     index = _page(out, "quotation-index").find("table", class_="cj-datatable")  # ids are anchors, never shown
     assert any(a["href"].endswith(f"#q{sid}-calmer") for a in index.find_all("a", href=True))
     assert _page(out, "appendix").find(id=f"source-{sid}") is not None
-    for chapter in ("synthesis", "framing", "sources"):
+    for chapter in ("synthesis", "tables", "framing", "sources"):
         specs = _page(out, chapter).select("script.cj-chart-spec")
         assert specs, chapter
         assert any(six.SHORT in json.dumps(json.loads(s.string), ensure_ascii=False) for s in specs), chapter

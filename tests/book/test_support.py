@@ -48,7 +48,7 @@ def test_spans_and_order():
 
 def test_the_timing_table_marks_every_text_written_before_an_event(html_dir, evidence, raw):
     sources, events, *_ = raw
-    soup = BeautifulSoup((html_dir / "book" / "synthesis.html").read_text(encoding="utf-8"), "html.parser")
+    soup = BeautifulSoup((html_dir / "book" / "tables.html").read_text(encoding="utf-8"), "html.parser")
     table = soup.find(id="table-timing")
     assert table is not None
     rows = table.find("tbody").find_all("tr")
@@ -64,7 +64,7 @@ def test_the_timing_table_marks_every_text_written_before_an_event(html_dir, evi
 
 def test_inferred_dates_are_marked_inferred(html_dir, raw):
     sources, *_ = raw
-    soup = BeautifulSoup((html_dir / "book" / "synthesis.html").read_text(encoding="utf-8"), "html.parser")
+    soup = BeautifulSoup((html_dir / "book" / "tables.html").read_text(encoding="utf-8"), "html.parser")
     header = [fold(th.get_text(" ")) for th in soup.find(id="table-timing").find("thead").find_all("th")][1:]
     for text, s in zip(header, sources.values()):
         assert text.endswith("*") == (s["date_status"] == "inferred"), text
@@ -74,7 +74,7 @@ def test_inferred_dates_are_marked_inferred(html_dir, raw):
 
 def test_evidence_tables_count_the_tags_per_source(html_dir, evidence, raw):
     sources, _, kinds, quotes = raw
-    soup = BeautifulSoup((html_dir / "book" / "synthesis.html").read_text(encoding="utf-8"), "html.parser")
+    soup = BeautifulSoup((html_dir / "book" / "tables.html").read_text(encoding="utf-8"), "html.parser")
     labels = {k["id"]: k["label"] for k in kinds["kinds"]}
     for sid in sources:
         table = soup.find(id=f"table-evidence-{sid}")

@@ -50,7 +50,7 @@ def test_tables_have_header_cells(html_dir):
 
 
 def test_stances_are_written_not_only_coloured(html_dir, evidence):
-    soup = BeautifulSoup((html_dir / "book" / "synthesis.html").read_text(encoding="utf-8"), "html.parser")
+    soup = BeautifulSoup((html_dir / "book" / "tables.html").read_text(encoding="utf-8"), "html.parser")
     table = soup.find("table", class_="cj-stances")
     labels = {s.label for s in evidence.codebook.stances}
     cells = [" ".join(td.get_text(" ").split()) for tr in table.find("tbody").find_all("tr") for td in tr.find_all("td")[1:]]
