@@ -104,9 +104,12 @@ def _agreement_sentence(f: Finding, ev: Evidence) -> str:
 
 def _qualified_gloss(question: str, ev: Evidence) -> str:
     """What "qualified" means for this question (the codebook's qualified_reads, a participial phrase), after a
-    comma: the one stance that covers several kinds of reservation is never rendered as plain partial agreement."""
+    comma: the one stance that covers several kinds of reservation is never rendered as plain partial agreement.
+    The phrase is the codebook's definition for the question, which names every kind of reservation it counts;
+    the sentence says so, so that a reader does not take each alternative for a description of the source (an
+    eighteenth reading did). The source's own words follow in the finding's evidence."""
     reads = ev.codebook.questions[question].qualified_reads
-    return f", {reads}" if reads else ""
+    return f", in the codebook’s terms {reads}" if reads else ""
 
 
 def _says(stance: str, held: tuple[str, ...], ev: Evidence) -> str:

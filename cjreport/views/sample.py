@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from cjreport.data.corpus import Source
 from cjreport.data.evidence import Evidence, load
 from cjreport.analysis.findings import lone_dissents
+from cjreport.analysis.sensitivity import is_implied
 from cjreport.views.markup import Markdown, escape, list_table
 from cjreport.wording import is_plural_name, number_word, verb
 
@@ -94,6 +95,9 @@ def alone_list(evidence: Evidence | None = None) -> Markdown:
         (stance, (sid,)), = finding.stances.items()
         question = ev.codebook.questions[finding.question]
         chapter = ev.codebook.theme(question.theme).chapter
+        # a position the coding infers rather than finds stated says so, as the key findings do (an eighteenth
+        # reading found the one such lone position reported here as if stated)
+        how = ", an implied position" if is_implied(ev.coding[(finding.question, sid)].rationale) else ""
         lines.append(f"- *{escape(question.proposition)}* — **{escape(ev.sources[sid].short_name)}**: "
-                     f"{escape(ev.codebook.stance(stance).label.lower())} ({{doc}}`{chapter}`)")
+                     f"{escape(ev.codebook.stance(stance).label.lower())}{how} ({{doc}}`{chapter}`)")
     return Markdown("\n".join(lines) + "\n" if lines else "*No source holds a position alone.*\n")
