@@ -3,15 +3,18 @@
 
    Width: a chart box carries its wide layout and, for phones, a narrow one. The box's own width decides
    (a ResizeObserver on the box, not the window): below NARROW the narrow layout is drawn, and a chart that
-   stays in its layout is resized to the box's width (view.width, autosize fit-x), never left at an old
+   stays in its layout is resized to the box's width (its width signal, autosize fit-x), never left at an old
    width. The specs say width "container"; it is replaced here by the measured width, because Vega's own
    "container" width follows window resizes only and measured a box its previous drawing had widened.
+   After every drawing the chart's drawn width (its SVG) is measured against its box and, if they differ,
+   the chart is resized again (a few passes at most): a width asked for is never taken as a width drawn.
    Colour mode: charts are drawn with the page's light or dark theme and redrawn when the reader switches.
    Tooltips: shown on hover, on a tap, and on keyboard focus of a mark; kept inside the viewport. */
 (function () {
   "use strict";
   var NARROW = 560; // px; cjreport.charts.NARROW_PX
   var MARGIN = 8; // px kept between a tooltip and the viewport's edge
+  var PASSES = 3; // resizes again at one box width when the drawn width still differs from the box's
 
   function specs(box) {
     if (!box.cjSpecs) {
@@ -71,6 +74,12 @@
     return Math.floor(box.getBoundingClientRect().width);
   }
 
+  // The width the chart is drawn at: its SVG's, the view's whole width (plot, axes and padding).
+  function drawnWidth(box) {
+    var svg = box.querySelector(".cj-chart-canvas svg");
+    return svg ? svg.getBoundingClientRect().width : 0;
+  }
+
   function fit(box) {
     if (box.cjBusy) return; // a drawing is under way; it calls fit again when it ends
     var width = boxWidth(box);
@@ -79,10 +88,34 @@
     var layout = s.narrow && width < NARROW ? "narrow" : "wide";
     var mode = darkMode() ? "dark" : "light";
     if (box.dataset.layout !== layout || box.dataset.mode !== mode) return embed(box, layout, mode, width);
-    if (!box.cjView || box.cjWidth === width) return; // drawing, or already at this width
+    if (!box.cjView) return;
+    if (box.cjWidth === width) {
+      // Asked for this width already: done if the chart was drawn at it, else ask again (a few times at most).
+      if (Math.abs(drawnWidth(box) - width) <= 1 || box.cjPasses >= PASSES) return;
+      box.cjPasses += 1;
+    } else box.cjPasses = 0;
     box.cjWidth = width;
+    box.cjBusy = true;
     box.dataset.drawn = "pending";
-    box.cjView.width(width).runAsync().then(function () { focusable(box, box.cjView); box.dataset.drawn = "true"; });
+    // Forced, not view.width(width): with autosize fit-x the view takes the width signal set from outside as
+    // its whole width, then writes the plot's own width (the whole less padding and axes) back into it. A
+    // width asked for that equals the plot width of the last drawing is no change to the signal, so Vega
+    // neither lays the chart out again nor resizes it: drawn at a 682 px box, the timeline (padding 2 x 5 px,
+    // no axis beside its plot) holds 672 in its width signal and, asked for a 672 px box, stayed 682 px wide.
+    // (View.signal passes {force} on to Dataflow.update, which then runs the signal's listeners unchanged.)
+    box.cjView.signal("width", width, {force: true});
+    box.cjView.runAsync()
+      .then(function () {
+        focusable(box, box.cjView);
+        box.cjBusy = false;
+        box.dataset.drawn = "true";
+        fit(box); // the box may have changed width during the drawing, or the drawing missed its width
+      })
+      .catch(function (err) {
+        box.cjBusy = false;
+        box.dataset.drawn = "error";
+        console.error("chart " + box.id + ": " + err);
+      });
   }
 
   function embed(box, layout, mode, width) {
@@ -98,6 +131,7 @@
     box.dataset.mode = mode;
     box.dataset.drawn = "pending";
     box.cjWidth = width;
+    box.cjPasses = 0;
     if (box.cjView) { box.cjView.finalize(); box.cjView = null; }
     var target = box.querySelector(".cj-chart-canvas");
     vegaEmbed(target, spec, {renderer: "svg", actions: false, tooltip: {theme: mode}})
