@@ -46,9 +46,16 @@ def inputs_fingerprint(root: Path) -> str:
 
 
 def toc_fingerprint(root: Path) -> str:
-    """The table of contents, which sets every page's sidebar and chapter numbers."""
+    """What every page's shell carries: the table of contents (its sidebar and chapter numbers) and the book's
+    own scripts and style sheets, which every page links with their checksum (`cjreport-charts.js?v=…`): a
+    page Sphinx did not write again kept the old checksum, so a browser that had cached the old script kept it."""
     toc = root / "_toc.yml"
-    return hashlib.sha256(toc.read_bytes() if toc.is_file() else b"no _toc.yml").hexdigest()
+    digest = hashlib.sha256(toc.read_bytes() if toc.is_file() else b"no _toc.yml")
+    static = root / "book" / "_static"
+    for path in sorted(static.rglob("*")) if static.is_dir() else []:
+        if path.is_file() and path.suffix in (".js", ".css"):
+            digest.update(str(path.relative_to(static)).encode() + path.read_bytes())
+    return digest.hexdigest()
 
 
 def pages_fingerprint(root: Path) -> str:
@@ -205,9 +212,10 @@ def build(root: Path, out: Path, pdf: bool) -> None:
             shutil.rmtree(stale, ignore_errors=True)
     toc_stamp, toc_now = out / "toc.sha256", toc_fingerprint(root)
     if not toc_stamp.exists() or toc_stamp.read_text().strip() != toc_now:
-        # A new table of contents changes every page's sidebar and chapter numbers, but Sphinx writes again only
-        # the pages it judges changed: an unchanged chapter kept its old sidebar. Read every page again (the
-        # execution cache stays: no chapter re-runs).
+        # A new table of contents changes every page's sidebar and chapter numbers, and a changed script or
+        # style sheet every page's link to it, but Sphinx writes again only the pages it judges changed: an
+        # unchanged chapter kept its old sidebar and links. Read every page again (the execution cache stays: no
+        # chapter re-runs).
         shutil.rmtree(built / ".doctrees", ignore_errors=True)
     toc_stamp.unlink(missing_ok=True)
     out.mkdir(parents=True, exist_ok=True)

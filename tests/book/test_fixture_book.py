@@ -139,6 +139,31 @@ def test_titles_count_the_sources(fixture_book):
     assert six in info
 
 
+def test_a_changed_script_or_style_sheet_reaches_every_page(fixture_book):
+    """Pages link the book's style sheet (every page) and chart script (pages with a chart) with a checksum
+    (cjreport.css?v=…). A changed file must change that link on every page that has it, or a browser that
+    cached the old file keeps it; Sphinx writes again only the pages it judges changed, so the build reads
+    every page again when one of these files changes."""
+    data, out = fixture_book
+    static = data.parent / "book" / "_static"
+    names = ("cjreport.css", "cjreport-charts.js")
+    link = re.compile(r'(cjreport\.css|cjreport-charts\.js)\?v=([0-9a-f]+)"')
+
+    def checksums() -> dict[tuple[str, str], str]:
+        pages = sorted((out / "html" / "book").glob("*.html"))
+        return {(page.name, name): v for page in pages for name, v in link.findall(page.read_text(encoding="utf-8"))}
+
+    before = checksums()
+    for name in names:
+        path = static / name
+        path.write_text(path.read_text(encoding="utf-8") + "\n/* changed by the test */\n", encoding="utf-8")
+    _build(data, out, pdf=False)
+    after = checksums()
+    stale = [key for key, v in after.items() if before.get(key) == v]
+    assert {name for _, name in after} == set(names), after  # the chart pages link the script, every page the sheet
+    assert sum(name == "cjreport.css" for _, name in after) > 5 and not stale, stale
+
+
 def test_a_new_table_of_contents_reaches_every_page(fixture_book):
     """Reordering _toc.yml changes every page's sidebar and chapter numbers. Sphinx writes again only the pages it
     judges changed, so an unchanged chapter kept its old sidebar until the build read every page again on a new
