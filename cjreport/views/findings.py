@@ -221,7 +221,8 @@ def implied(k: KeyFinding, ev: Evidence) -> str:
     if not sids:
         return ""
     whose = listing([possessive(_prose_names((sid,), ev)) for sid in sids])
-    return f"{capital(whose)} {'position is' if len(sids) == 1 else 'positions are'} implied."
+    return (f"{capital(whose)} {'position is' if len(sids) == 1 else 'positions are'} implied: the coding infers "
+            f"{'it' if len(sids) == 1 else 'them'} from the author’s words rather than finds {'it' if len(sids) == 1 else 'them'} stated.")
 
 
 def position_words(question: str, sid: str, ev: Evidence) -> str | None:
@@ -254,8 +255,10 @@ def key_findings(evidence: Evidence | None = None, most: int = MOST) -> Markdown
                                    for stance, held in k.held.items() for sid in held)
         parts.append(Markdown(
             f"```{{container}} cj-key-finding\n:name: finding-{k.question}\n\n"
-            f"{escape(k.sentence)}\n\n"
-            f"{{.cj-strength}}\n**Strength:** {escape(' '.join(filter(None, [strength(k, ev).removeprefix('Strength: '), implied(k, ev)])))}\n\n"
+            # which positions are the coders' inference stands beside the sentence that counts them, not in the
+            # strength line below it (a twentieth reading took the headline for a split stated in so many words)
+            f"{escape(' '.join(filter(None, [k.sentence, implied(k, ev)])))}\n\n"
+            f"{{.cj-strength}}\n**Strength:** {escape(strength(k, ev).removeprefix('Strength: '))}\n\n"
             f"{{.cj-finding-evidence}}\n*In their words:* {evidence_links}; "
             f"{{ref}}`every position on this question <{positions_label(k.question)}>`.\n```"))
     return join(parts)

@@ -158,3 +158,18 @@ def test_key_findings_come_firmest_first(evidence, printed):
     shares = [(-findings.tests_passed(k)[0] / findings.tests_passed(k)[1], -k.takers) for k in found]
     assert shares == sorted(shares), shares
     assert list(printed) == [k.question for k in found]
+
+
+def test_implied_positions_are_named_beside_the_finding(printed, data):
+    """A finding that counts a position the coding infers says so in its own paragraph, naming whose, not only
+    in the strength line under it: a reader quoting the sentence carries the caveat with it."""
+    final, _, _, sources, _, _, explicit = data
+    marked = 0
+    for question, div in printed.items():
+        sentence = fold(div.find("p").get_text(" "))
+        implied = [s for s in sources if final[(question, s)] in POS and explicit[(question, s)] != final[(question, s)]]
+        assert ("implied" in sentence) == bool(implied), (question, sentence)
+        for sid in implied:
+            assert sources[sid] in sentence.split("implied")[0].rsplit(".", 1)[-1], (question, sources[sid], sentence)
+        marked += bool(implied)
+    assert marked, "no key finding counts an implied position: the test would test nothing"
