@@ -45,7 +45,7 @@ def inputs_fingerprint(root: Path) -> str:
     return digest.hexdigest()
 
 
-def toc_fingerprint(root: Path) -> str:
+def shell_fingerprint(root: Path) -> str:
     """What every page's shell carries: the table of contents (its sidebar and chapter numbers) and the book's
     own scripts and style sheets, which every page links with their checksum (`cjreport-charts.js?v=…`): a
     page Sphinx did not write again kept the old checksum, so a browser that had cached the old script kept it."""
@@ -210,14 +210,14 @@ def build(root: Path, out: Path, pdf: bool) -> None:
         for stale in (built / ".jupyter_cache", built / ".doctrees", built / "jupyter_execute", built / "html", built / "latex",
                       built / "typst"):
             shutil.rmtree(stale, ignore_errors=True)
-    toc_stamp, toc_now = out / "toc.sha256", toc_fingerprint(root)
-    if not toc_stamp.exists() or toc_stamp.read_text().strip() != toc_now:
+    shell_stamp, shell_now = out / "toc.sha256", shell_fingerprint(root)
+    if not shell_stamp.exists() or shell_stamp.read_text().strip() != shell_now:
         # A new table of contents changes every page's sidebar and chapter numbers, and a changed script or
         # style sheet every page's link to it, but Sphinx writes again only the pages it judges changed: an
         # unchanged chapter kept its old sidebar and links. Read every page again (the execution cache stays: no
         # chapter re-runs).
         shutil.rmtree(built / ".doctrees", ignore_errors=True)
-    toc_stamp.unlink(missing_ok=True)
+    shell_stamp.unlink(missing_ok=True)
     out.mkdir(parents=True, exist_ok=True)
     stamp.unlink(missing_ok=True)
 
@@ -230,7 +230,7 @@ def build(root: Path, out: Path, pdf: bool) -> None:
     if not pdf and (out / "html").exists() and manifest.exists() and manifest.read_text() == _listing(built / "html"):
         # Sphinx wrote nothing new: the published book is this very build, already audited.
         stamp.write_text(current + "\n")
-        toc_stamp.write_text(toc_now + "\n")
+        shell_stamp.write_text(shell_now + "\n")
         print(f"book unchanged: {shown(out / 'html' / 'index.html', root)} ({time.perf_counter() - started:.1f} s); "
               f"full log: {shown(log.path, root)}", flush=True)
         return
@@ -256,7 +256,7 @@ def build(root: Path, out: Path, pdf: bool) -> None:
         print("note: sources changed during the build; the next build reads every page again", flush=True)
     else:
         stamp.write_text(current + "\n")
-        toc_stamp.write_text(toc_now + "\n")
+        shell_stamp.write_text(shell_now + "\n")
         manifest.write_text(_listing(built / "html"))
     made = f" and {shown(out / PDF_NAME, root)}" if pdf else ""
     print(f"book written: {shown(out / 'html' / 'index.html', root)}{made} in {time.perf_counter() - started:.0f} s; "

@@ -54,6 +54,14 @@ def split_questions(evidence: Evidence, v: Variant) -> list[str]:
             if len({v.coding[(q, s)] for s in v.sources} & set(OWN)) > 1]
 
 
+def few_position_questions(evidence: Evidence, v: Variant) -> list[str]:
+    """Questions not split on which at most one source takes a position of its own (split_questions' complement
+    splits into these and those on which two or more sources agree)."""
+    split = set(split_questions(evidence, v))
+    return [q for q in evidence.codebook.questions
+            if q not in split and sum(v.coding[(q, s)] in OWN for s in v.sources) <= 1]
+
+
 def silences(v: Variant) -> Counter[str]:
     return Counter({s: sum(1 for (q, src), st in v.coding.items() if src == s and st == "not_addressed") for s in v.sources})
 
@@ -202,8 +210,7 @@ def summary(evidence: Evidence) -> ProseSummary:
     book = variants(evidence)[0]
     silent, top = most_silent(book)
     split = split_questions(evidence, book)
-    takers = {q: sum(book.coding[(q, s)] in OWN for s in book.sources) for q in evidence.codebook.questions}
-    few = [q for q in evidence.codebook.questions if q not in split and takers[q] <= 1]
+    few = few_position_questions(evidence, book)
     _, rows = sensitivity(evidence)  # once: the robust count and the split's own results both read it
     held, total = robust(evidence, rows)
     # the conclusion opens on the split count, so it says how firm that is: the variants that can test it, the
