@@ -99,7 +99,7 @@ def _agreement_sentence(f: Finding, ev: Evidence) -> str:
     rest = ("" if not others else
             f"; {'the other source takes' if others == 1 else f'the other {number_word(others)} take'} no position")
     gloss = _qualified_gloss(f.question, ev) if stance == "qualified" else ""
-    return capital(f"{_prose_names(held, ev)} ({share(n, total, 'source')}) {together} {says} {clause(f.question, ev)}{gloss}{rest}.")
+    return capital(f"{share(n, total, 'source')}, {_prose_names(held, ev)}, {together} {says} {clause(f.question, ev)}{gloss}{rest}.")
 
 
 def _qualified_gloss(question: str, ev: Evidence) -> str:
@@ -109,7 +109,7 @@ def _qualified_gloss(question: str, ev: Evidence) -> str:
     the sentence says so, so that a reader does not take each alternative for a description of the source (an
     eighteenth reading did). The source's own words follow in the finding's evidence."""
     reads = ev.codebook.questions[question].qualified_reads
-    return f", in the codebook’s terms {reads}" if reads else ""
+    return f" (in the codebook’s terms, {reads})" if reads else ""
 
 
 def _says(stance: str, held: tuple[str, ...], ev: Evidence) -> str:
@@ -126,7 +126,10 @@ def _split_sentence(f: Finding, ev: Evidence) -> str:
         gloss = _qualified_gloss(f.question, ev) if stance == "qualified" else ""
         return f"{_prose_names(held, ev)} {_says(stance, held, ev)}{gloss}"
 
-    sides = "; ".join(says(stance, held) for stance, held in f.stances.items())
+    parts = [says(stance, held) for stance, held in f.stances.items()]
+    # commas and "and" between the sides, unless a side names two sources ("Roy and Tanaka agree"): then semicolons,
+    # so that "and" never joins two sides
+    sides = "; ".join(parts) if any(len(held) > 1 for held in f.stances.values()) else listing(parts)
     return capital(f"{share(n, total, 'source')} take a position on whether {clause(f.question, ev)}, and they divide: "
                    f"{sides}.")
 
@@ -163,6 +166,7 @@ def key_finding_list(evidence: Evidence | None = None, most: int = MOST) -> list
 NOT_CHOSEN = "with the codes the adjudication did not choose"
 SECOND = "under the second coder’s codes"
 EXPLICIT = "with implied positions set aside"
+CODERS_AGREE = "The coders’ disagreements do not change it."
 
 
 def recodings(k: KeyFinding) -> list[tuple[bool | None, str]]:
@@ -198,18 +202,32 @@ def without(sid: str, k: KeyFinding, ev: Evidence) -> str:
 
 
 def strength(k: KeyFinding, ev: Evidence) -> str:
-    """How firm a key finding is, in two short sentences (tests/test_key_findings.py recomputes every part): how
-    many of its tests it survives and how many sources take a position; then the tests it fails, if any (leaving
-    out a source, the second coder's codes, the codes the adjudication did not choose, implied positions set
-    aside). The tests it passes are the rest, which the home page's introduction and the synthesis's table name."""
-    fails = [without(s, k, ev) for s in k.fails_without]
-    fails += [condition for result, condition in recodings(k) if result is False]
+    """How firm a key finding is, in plain sentences (tests/book/test_key_findings.py recomputes every part): the
+    verdict, how many of its tests it survives; then the tests it fails, if any, as one sentence ("It fails without
+    Roy or without the CIIS fellows, …, and with implied positions set aside"); then whether the other coder's
+    codes change it. How many sources take a position is said once, in the finding's own sentence above it. Three
+    readers found the earlier two-part line ("Strength: …; Tests it fails: …; …") hard to parse."""
     passed, tests = tests_passed(k)
     verdict = "holds in every test" if passed == tests else f"holds in {number_word(passed)} of {number_word(tests)} tests"
-    text = f"Strength: {verdict}; {share(k.takers, k.total, 'source')} take a position."
-    if fails:
-        # a list, not a sentence: "fails without Roy and without the CIIS fellows" would read as both left out at once
-        text += f" Tests it fails: {'; '.join(fails)}."
+    text = f"Strength: {verdict}."
+    fails = []
+    if k.fails_without:
+        # "or", not "and": each source is left out on its own; a split needs a source on each side, so a failure
+        # there says the side rests on that source alone, not that the finding is weak in some other way
+        names = " or ".join(f"without {prose_name(s, ev)}" for s in k.fails_without)
+        if k.kind == "split":
+            names += (" (each the only source on its side)" if len(k.fails_without) > 1
+                      else " (the only source on its side)")
+        fails.append(names)
+    recoded = [condition for result, condition in recodings(k) if result is False]
+    if fails and recoded:
+        text += f" It fails {fails[0]}, and also {listing(recoded)}."
+    elif fails or recoded:
+        text += f" It fails {fails[0] if fails else listing(recoded)}."
+    if k.under_second is True and k.under_not_chosen is True:
+        # both recodings that come from the coders' disagreements (the second coder's codes throughout; the
+        # disagreed cells coded as the adjudication did not choose) leave it standing
+        text += f" {CODERS_AGREE}"
     return text
 
 
@@ -221,8 +239,7 @@ def implied(k: KeyFinding, ev: Evidence) -> str:
     if not sids:
         return ""
     whose = listing([possessive(_prose_names((sid,), ev)) for sid in sids])
-    return (f"{capital(whose)} {'position is' if len(sids) == 1 else 'positions are'} implied: the coding infers "
-            f"{'it' if len(sids) == 1 else 'them'} from the author’s words rather than finds {'it' if len(sids) == 1 else 'them'} stated.")
+    return f"{capital(whose)} {'position is' if len(sids) == 1 else 'positions are'} implied: inferred by the coders, not stated."
 
 
 def position_words(question: str, sid: str, ev: Evidence) -> str | None:

@@ -193,26 +193,33 @@ MONTHS = ["January", "February", "March", "April", "May", "June", "July", "Augus
           "November", "December"]
 
 
-def source_date(sid: str, evidence: Evidence | None = None) -> str:
-    """A source's date in words, from data/sources.yaml, marked when it is inferred: '30 September 2022',
-    'August 2024 (date inferred)'. Readings name dates through [[date:<id>]] so the date has one home."""
+def source_date(sid: str, evidence: Evidence | None = None, *, marked: bool = True) -> str:
+    """A source's date in words, from data/sources.yaml, marked when it is inferred (unless `marked` is false):
+    '30 September 2022', 'August 2024 (date inferred)'. Readings name dates through [[date:<id>]] so the date
+    has one home."""
     source = (evidence or load()).sources[sid]
     parts = source.date.split("-")
     words = [str(int(parts[2]))] if len(parts) > 2 else []
     words += [MONTHS[int(parts[1]) - 1]] if len(parts) > 1 else []
     text = " ".join(words + [parts[0]])
-    return text + (" (date inferred)" if source.date_status == "inferred" else "")
+    return text + (" (date inferred)" if marked and source.date_status == "inferred" else "")
 
 
-def paragraph(reading: Reading, evidence: Evidence | None = None) -> str:
+def paragraph(reading: Reading, evidence: Evidence | None = None, dated: set[str] | None = None) -> str:
     """The reading's MyST with each [[id]] marker replaced by its short reference, in parentheses, and each
-    [[date:<source id>]] by that source's date."""
+    [[date:<source id>]] by that source's date. `dated` holds the sources whose date has already been given in
+    the same block: an inferred date is marked so only the first time (a twentieth reading found "(date
+    inferred)" repeated after every mention)."""
     ev = evidence or load()
+    dated = set() if dated is None else dated
 
     def mark(match: re.Match) -> str:
         key = match.group(1)
         if key.startswith("date:"):
-            return escape(source_date(key[5:], ev))
+            sid = key[5:]
+            shown = source_date(sid, ev, marked=sid not in dated)
+            dated.add(sid)
+            return escape(shown)
         quoted = _quotes_from(reading.text[:match.start()], ev.quotations[key])
         return f"({quote_ref(key, ev, quoted=quoted)})"
 
@@ -235,8 +242,9 @@ def show(theme: str, evidence: Evidence | None = None) -> Markdown:
     if not found:
         raise DataError(ev.data_dir / "readings.yaml", f"no reading for {theme!r}, which a chapter shows",
                         item=theme).relative_to(ev.data_dir.parent)
+    dated: set[str] = set()  # shared by the blocks of one call, which a page shows together
     if theme == "same-event":
-        blocks = [_block(f"Reading: {r.title} — the book’s interpretation", [paragraph(r, ev)]) for r in found]
+        blocks = [_block(f"Reading: {r.title} — the book’s interpretation", [paragraph(r, ev, dated)]) for r in found]
     else:
-        blocks = [_block(GROUPS.get(theme) or THEME_TITLE, [paragraph(r, ev) for r in found])]
+        blocks = [_block(GROUPS.get(theme) or THEME_TITLE, [paragraph(r, ev, dated) for r in found])]
     return Markdown("\n\n".join(blocks) + "\n")

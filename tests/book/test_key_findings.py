@@ -72,10 +72,9 @@ def test_every_key_finding_states_its_strength_as_recomputed_from_the_data(print
         stances = {final[(question, s)] for s in takers}
         kind, stance = ("agreement", next(iter(stances))) if len(stances) == 1 else ("split", None)
         assert _holds(question, final, list(sources), kind, stance), question  # it holds on the book's codes
-        strength = fold(div.select_one("p.cj-strength").get_text(" "))
-        # the tests a finding fails are listed after "Tests it fails:"; the ones it passes are not repeated
-        fails_part = strength.partition("Tests it fails:")[2]
-        assert f"{wording.share(len(takers), len(sources), 'source')} take a position" in strength, (question, strength)
+        strength = " ".join(fold(div.select_one("p.cj-strength").get_text(" ")).split())
+        # the tests a finding fails are named after "It fails"; the ones it passes are not repeated
+        fails_part = strength.partition("It fails")[2].partition(".")[0]
         fails_without = [s for s in sources if not _holds(question, final, [x for x in sources if x != s], kind, stance)]
         for sid, short in sources.items():
             said = f"without {_name(short)}" in fails_part
@@ -90,7 +89,10 @@ def test_every_key_finding_states_its_strength_as_recomputed_from_the_data(print
         # the verdict first: how many of the tests that can fail it the finding survives
         verdict = ("holds in every test" if all(results)
                    else f"holds in {wording.number_word(sum(results))} of {wording.number_word(len(results))} tests")
-        assert strength.startswith(f"Strength: {verdict};"), (question, strength)
+        assert strength.startswith(f"Strength: {verdict}."), (question, strength)
+        # and, said plainly, whether the coders' disagreements (the second coder's codes, the codes the adjudication
+        # did not choose) leave the finding standing
+        assert (findings.CODERS_AGREE in strength) == (results[len(takers)] and results[len(takers) + 1]), strength
 
 
 def test_every_key_finding_counts_in_words_and_names_who_holds_what(printed, data):
@@ -148,7 +150,11 @@ def test_strength_follows_a_changed_coding(evidence, data_copy, monkeypatch):
     changed = next(x for x in findings.key_finding_list(load(), most=len(evidence.codebook.questions))
                    if x.question == k.question)
     assert changed.takers == k.takers - 1
-    assert re.search(wording.share(changed.takers, changed.total, "source"), findings.strength(changed, evidence))
+    assert wording.share(changed.takers, changed.total, "source") in changed.sentence.lower()
+    passed, tests = findings.tests_passed(changed)
+    assert findings.strength(changed, evidence).startswith(
+        "Strength: holds in every test." if passed == tests else
+        f"Strength: holds in {wording.number_word(passed)} of {wording.number_word(tests)} tests.")
 
 
 def test_key_findings_come_firmest_first(evidence, printed):

@@ -12,6 +12,7 @@ from pybtex.database import parse_file
 
 from cjreport import DataError, load
 from cjreport.views import present, readings
+from cjreport.views.markup import escape
 
 ROOT = Path(__file__).resolve().parents[2]
 BIB = ROOT / "book" / "references.bib"
@@ -100,6 +101,25 @@ def test_source_dates_come_from_sources_yaml(evidence):
         shown = readings.source_date(sid, evidence)
         assert source.date[:4] in shown
         assert ("inferred" in shown) == (source.date_status == "inferred")
+
+
+def test_an_inferred_date_is_marked_at_its_first_mention_on_a_page_only(evidence):
+    """The readings a chapter shows together (one `show` call) mark an inferred date once, the first time they
+    give it; a date given once is marked."""
+    checked = 0
+    for group in {r.theme for r in readings.load_readings(evidence)}:
+        markers = re.findall(r"\[\[date:(\d+)\]\]", " ".join(r.text for r in readings.for_theme(group, evidence)))
+        text = readings.show(group, evidence).text
+        for sid in set(markers):
+            if evidence.sources[sid].date_status == "inferred":
+                # as the block's MyST sets them (escaped)
+                marked, bare = (escape(readings.source_date(sid, evidence, marked=m)) for m in (True, False))
+                # a whole date: "August 2024" is not counted inside another source's "20 August 2024"
+                count = lambda date: len(re.findall(rf"(?<!\d )(?<!\d){re.escape(date)}", text))  # noqa: E731
+                assert count(marked) == 1, (group, sid)
+                assert count(bare) == markers.count(sid), (group, sid)
+                checked += markers.count(sid) > 1
+    assert checked, "no group of readings gives an inferred date twice: the test has nothing to check"
 
 
 # --- a broken record gives one line naming file, line and id ----------------------------------------------
