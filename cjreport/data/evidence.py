@@ -56,6 +56,9 @@ class Argument:
     points: tuple[ArgumentItem, ...]
     recommendations: tuple[ArgumentItem, ...]
     recommendations_note: str | None
+    kind: str | None = None  # the kind of argument, in the book's reading (checked against readings.yaml there)
+    kind_readings: tuple[str, ...] = ()
+    line: int = 0  # where the entry starts in arguments.yaml, for an error about its readings
 
 
 @dataclass(frozen=True)
@@ -223,7 +226,9 @@ def load_arguments(directory: Path, sources: dict[str, Source], quotes: dict) ->
                 return tuple(ArgumentItem(v.summary, v.quotation) for v in values)
 
             arguments[sid] = Argument(sid, ArgumentItem(record.claim.summary, record.claim.quotation), items(record.points),
-                                      items(record.recommendations), record.recommendations_note)
+                                      items(record.recommendations), record.recommendations_note,
+                                      record.kind.summary if record.kind else None,
+                                      tuple(record.kind.readings) if record.kind else (), line or 0)
     for sid in sorted(set(sources) - {r.source for r in records}):
         problems.errors.append(DataError(path, f"no entry for source {sid}: every source has one", item=sid))
     problems.raise_any()

@@ -32,6 +32,7 @@ QUOTE_ID = r"^q[a-z0-9][a-z0-9-]*$"
 SLUG = r"^[a-z][a-z0-9-]*$"
 EVENT_ID = r"^ev-[a-z0-9][a-z0-9-]*$"
 SEGMENT_ID = r"^seg-[0-9]{3}-[0-9]{2,}$"
+READING_ID = r"^r-[a-z0-9][a-z0-9-]*$"  # a reading of data/readings.yaml
 BIBKEY = r"^[A-Za-z][A-Za-z0-9_-]*$"  # letters, digits, - and _: nothing BibTeX or Sphinx would read as syntax
 TEXT_FILE = r"^[0-9]{3}_[A-Za-z0-9][A-Za-z0-9._-]*\.txt$"  # a plain name: no directory, so it stays in texts/
 
@@ -301,12 +302,20 @@ class ArgumentItem(Record):
     quotation: QuoteId
 
 
+class ArgumentKind(Record):
+    """What kind of argument the source makes, in the book's reading: a short phrase, and the readings of
+    data/readings.yaml that make the case for it (each resting on quotations)."""
+    summary: NonBlank
+    readings: Annotated[list[Annotated[str, Field(pattern=READING_ID)]], Field(min_length=1)]
+
+
 class ArgumentRecord(Record):
     source: SourceId
     claim: ArgumentItem
     points: list[ArgumentItem]
     recommendations: list[ArgumentItem]
     recommendations_note: Optional[NonBlank] = None
+    kind: Optional[ArgumentKind] = None
 
 
 # What a quotation offers as evidence (data/evidence-kinds.yaml; issue 19, item 2).

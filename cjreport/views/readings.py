@@ -16,6 +16,7 @@ Any failure is one DataError line: `data/readings.yaml:<line> [<id>]: <what is w
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,13 +27,14 @@ from pydantic import Field
 from cjreport.data import schema
 from cjreport.project import BOOK_DIR
 from cjreport.data.readers import read_yaml
-from cjreport.data.errors import DataError
+from cjreport.data.errors import DataError, Problems
 from cjreport.data.evidence import Evidence, load
-from cjreport.views.markup import Markdown, escape
-from cjreport.views.present import pointer_words, reference_numbers
+from cjreport.views.markup import Markdown, escape, list_table
+from cjreport.wording import capital, listing, number_word
+from cjreport.views.present import pointer_words, reference_numbers, source_name
 from cjreport.data.quotations import Quotation, fold
 
-READING_ID = r"^r-[a-z0-9][a-z0-9-]*$"
+READING_ID = schema.READING_ID
 # Besides the codebook's themes, a reading may belong to these groups (shown in the synthesis chapter; the
 # essay, the book's argument in brief, in a chapter of its own before the others).
 GROUPS = {
@@ -43,6 +45,9 @@ GROUPS = {
     "discriminate": "Reading: what kind of evidence would tell the readings apart — the book’s interpretation",
 }
 THEME_TITLE = "Reading: why they differ — the book’s interpretation"
+# The chapter that shows each group's readings (a theme's readings are in the theme's own chapter, codebook.yaml)
+GROUP_CHAPTER = {"essay": "essay", "cross-theme": "synthesis", "same-event": "synthesis", "evidence": "synthesis",
+                 "discriminate": "synthesis"}
 MARKER = re.compile(r"\[\[([^\[\]]*)\]\]")
 CITE = re.compile(r"\{cite:(?:t|p|ts|ps)\}`([^`]*)`")
 QUOTED = [re.compile(r"“([^“”]*)”"), re.compile(r'"([^"]*)"')]  # as the HTML audit finds them
@@ -150,7 +155,24 @@ def _load(path: Path, bibfile: Path, ev: Evidence) -> list[Reading]:
                 raise fail(f"“{phrase[:60]}” is in quotation marks but is not verbatim in any quotation it rests on")
         readings.append(Reading(record.id, record.theme, record.title, record.text.strip(), tuple(record.rests_on),
                                 tuple(record.concepts)))
+    _check_argument_kinds(readings, ev)
     return readings
+
+
+def _check_argument_kinds(readings: list[Reading], ev: Evidence) -> None:
+    """arguments.yaml names, for each source's kind of argument, the readings that make the case: each must exist
+    and rest on at least one quotation of that source (a reading that never quotes it cannot make its case)."""
+    by_id = {r.id: r for r in readings}
+    problems = Problems()
+    for sid, argument in (ev.arguments or {}).items():
+        for rid in argument.kind_readings:
+            with problems.each():
+                fail = functools.partial(DataError, ev.data_dir / "arguments.yaml", line=argument.line, item=sid)
+                if rid not in by_id:
+                    raise fail(f"kind: reading {rid!r} is not in readings.yaml")
+                if not any(ev.quotations[q].source == sid for q in by_id[rid].rests_on):
+                    raise fail(f"kind: reading {rid!r} rests on no quotation of source {sid}")
+    problems.raise_any()
 
 
 def _role_safe(text: str) -> str:
@@ -230,8 +252,13 @@ def for_theme(theme: str, evidence: Evidence | None = None) -> list[Reading]:
     return [r for r in load_readings(evidence) or [] if r.theme == theme]
 
 
-def _block(title: str, body: list[str]) -> str:
-    return (f":::{{admonition}} {escape(title)}\n:class: cj-reading\n\n" + "\n\n".join(body) + "\n:::")
+def block_label(reading: Reading) -> str:
+    """The label of the block that shows a reading: one per theme or group, one per same-event reading."""
+    return f"reading-{reading.id if reading.theme == 'same-event' else reading.theme}"
+
+
+def _block(title: str, body: list[str], label: str) -> str:
+    return (f":::{{admonition}} {escape(title)}\n:class: cj-reading\n:name: {label}\n\n" + "\n\n".join(body) + "\n:::")
 
 
 def show(theme: str, evidence: Evidence | None = None) -> Markdown:
@@ -244,7 +271,52 @@ def show(theme: str, evidence: Evidence | None = None) -> Markdown:
                         item=theme).relative_to(ev.data_dir.parent)
     dated: set[str] = set()  # shared by the blocks of one call, which a page shows together
     if theme == "same-event":
-        blocks = [_block(f"Reading: {r.title} — the book’s interpretation", [paragraph(r, ev, dated)]) for r in found]
+        blocks = [_block(f"Reading: {r.title} — the book’s interpretation", [paragraph(r, ev, dated)], block_label(r))
+                  for r in found]
     else:
-        blocks = [_block(GROUPS.get(theme) or THEME_TITLE, [paragraph(r, ev, dated) for r in found])]
+        blocks = [_block(GROUPS.get(theme) or THEME_TITLE, [paragraph(r, ev, dated) for r in found], block_label(found[0]))]
     return Markdown("\n\n".join(blocks) + "\n")
+
+
+def _where(reading: Reading, ev: Evidence) -> str:
+    """Where a reading is shown, as a link to its block: the theme's short title, or the group's."""
+    theme = next((t for t in ev.codebook.themes if t.id == reading.theme), None)
+    if theme is not None:
+        place = theme.short
+    elif reading.theme == "same-event":
+        place = reading.title or "the same events"
+    else:
+        place = (GROUPS[reading.theme] or "").removeprefix("Reading: ").removesuffix(" — the book’s interpretation")
+    return f"{{ref}}`{_role_safe(place)} <{block_label(reading)}>`"
+
+
+def arguments_at_a_glance(evidence: Evidence | None = None) -> Markdown:
+    """One row per source: the kind of argument it makes, in the book's reading (arguments.yaml `kind`, with links to
+    the readings that make the case), its central claim with the words behind it, what it offers as evidence
+    (evidence-kinds.yaml) and how many recommendations it makes. Readers asked for the arguments before the counts."""
+    ev = evidence or load()
+    by_id = {r.id: r for r in load_readings(ev) or []}
+    kinds = ev.evidence_kinds
+    rows = []
+    for sid in ev.sources:
+        arg = (ev.arguments or {}).get(sid)
+        if arg is None or not arg.kind:
+            continue
+        offered = kinds.of_source(sid, ev.quotations) if kinds else {}
+        labels = {k.id: k.label for k in kinds.kinds} if kinds else {}
+        shown = [f"{labels[k].lower()} ({len(q)})" for k, q in offered.items() if q]
+        recs = len(arg.recommendations)
+        rows.append([
+            f"**{escape(source_name(sid, ev))}**",
+            f"{escape(arg.kind)} (see {'; '.join(_where(by_id[r], ev) for r in arg.kind_readings)})",
+            f"{escape(arg.claim.summary)} ({quote_ref(arg.claim.quotation, ev)})",
+            escape(capital(listing(shown))) if shown else "none among its quotations",
+            f"{capital(number_word(recs))} ({{doc}}`sources`)" if recs else "none",
+        ])
+    if not rows:
+        return Markdown("*No kinds of argument in data/arguments.yaml.*\n")
+    return list_table(["Source", "Its argument, in the book’s reading", "Its central claim", "What it offers as evidence",
+                       "Recommendations"], rows,
+                      caption="The arguments at a glance: each source’s argument as the book reads it, its claim, "
+                              "what its quotations offer as evidence, and whether it recommends anything",
+                      name="table-arguments", widths=[12, 26, 32, 18, 12], classes="cj-cards")

@@ -21,3 +21,31 @@ def test_built_reading_blocks_link_to_passages_and_literature(html_dir, evidence
             hrefs = [a["href"] for a in block.find_all("a", href=True)]
             assert any("appendix.html#q" in h for h in hrefs), (page, "no link to a passage")
             assert "[[" not in block.get_text() and "{cite" not in block.get_text(), page
+
+
+def test_the_arguments_at_a_glance_name_each_kind_and_link_to_its_readings(html_dir, evidence):
+    """The comparison's first table: a row per source with its kind of argument (arguments.yaml), each link leading
+    to a reading block, labelled as the book's interpretation, that quotes that source."""
+    soup = BeautifulSoup((html_dir / "book" / "essay.html").read_text(encoding="utf-8"), "html.parser")
+    table = soup.select_one("table#table-arguments")
+    assert table is not None, "no arguments table on the comparison's page"
+    rows = table.select("tbody tr")
+    kinds = {sid: a for sid, a in (evidence.arguments or {}).items() if a.kind}
+    assert len(rows) == len(kinds) > 0, (len(rows), len(kinds))
+    pages: dict[str, BeautifulSoup] = {}
+    for row, (sid, argument) in zip(rows, kinds.items()):
+        cells = row.find_all("td")
+        assert evidence.sources[sid].short_name in cells[0].get_text(), sid
+        assert " ".join(argument.kind.split()) in " ".join(cells[1].get_text().split()), sid
+        links = [a["href"] for a in cells[1].find_all("a", href=True)]
+        assert len(links) == len(argument.kind_readings), (sid, links)
+        for href in links:
+            page, _, anchor = href.partition("#")
+            page = page or "essay.html"
+            soup_page = pages.setdefault(page, BeautifulSoup((html_dir / "book" / page).read_text(encoding="utf-8"),
+                                                             "html.parser"))
+            block = soup_page.find(id=anchor)
+            assert block is not None and "cj-reading" in block.get("class", []), (sid, href)
+            quoted = {a["href"].rpartition("#quote-")[2] for a in block.find_all("a", href=True) if "#quote-" in a["href"]}
+            quoted |= {a["href"].rpartition("#")[2] for a in block.find_all("a", href=True) if "appendix.html#q" in a["href"]}
+            assert any(q.startswith(f"q{sid}") for q in quoted), (sid, href, sorted(quoted)[:5])

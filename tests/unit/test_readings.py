@@ -226,3 +226,24 @@ def test_context_citations_in_prose_are_bibliography_entries():
     norm = lambda c: " ".join(c.split()).replace("’", "'")  # line breaks in the prose; its typographic apostrophe
     missing = [c for c in cited if tuple(norm(c).rsplit(", ", 1)) not in entries]
     assert not missing, f"cited in book/*.md but not in references.bib: {missing}"
+
+
+def test_a_kind_of_argument_resting_on_a_missing_or_foreign_reading_is_one_line_each(data_copy):
+    """arguments.yaml's `kind` names the readings that make its case: an unknown one, and one that quotes nothing of
+    the source, are each refused with a line naming arguments.yaml, the entry's line and the source; both at once."""
+    path = data_copy / "arguments.yaml"
+    records = yaml.safe_load(path.read_text(encoding="utf-8"))
+    first, second = records[0], records[1]
+    first["kind"]["readings"] = ["r-no-such-reading"]
+    # a reading resting only on other sources' quotations
+    own = {q.id for q in load(data_copy).quotes_for(source=second["source"])}
+    foreign = next(r for r in readings.load_readings(load(data_copy), BIB) if not own & set(r.rests_on))
+    second["kind"]["readings"] = [foreign.id]
+    path.write_text(yaml.safe_dump(records, allow_unicode=True, sort_keys=False, width=1000), encoding="utf-8")
+    with pytest.raises(DataError) as info:
+        readings.load_readings(load(data_copy), BIB)
+    lines = [str(e) for e in info.value.errors]
+    assert len(lines) == 2, lines
+    assert all(line.startswith("data/arguments.yaml:") and "\n" not in line for line in lines), lines
+    assert f"[{first['source']}]" in lines[0] and "r-no-such-reading" in lines[0], lines
+    assert f"[{second['source']}]" in lines[1] and foreign.id in lines[1], lines
