@@ -306,17 +306,17 @@ def arguments_at_a_glance(evidence: Evidence | None = None) -> Markdown:
         labels = {k.id: k.label for k in kinds.kinds} if kinds else {}
         shown = [f"{labels[k].lower()} ({len(q)})" for k, q in offered.items() if q]
         recs = len(arg.recommendations)
+        offers = escape(listing(shown)) if shown else "nothing of the kinds tagged, among its quotations"
+        recommends = f"{number_word(recs)} ({{doc}}`sources` lists them)" if recs else "none"
         rows.append([
             f"**{escape(source_name(sid, ev))}**",
             f"{escape(arg.kind)} (see {'; '.join(_where(by_id[r], ev) for r in arg.kind_readings)})",
-            f"{escape(arg.claim.summary)} ({quote_ref(arg.claim.quotation, ev)})",
-            escape(capital(listing(shown))) if shown else "none among its quotations",
-            f"{capital(number_word(recs))} ({{doc}}`sources`)" if recs else "none",
+            f"{escape(arg.claim.summary)} ({quote_ref(arg.claim.quotation, ev)})\n\n"
+            f"*Evidence offered:* {offers}. *Recommendations:* {recommends}.",
         ])
     if not rows:
         return Markdown("*No kinds of argument in data/arguments.yaml.*\n")
-    return list_table(["Source", "Its argument, in the book’s reading", "Its central claim", "What it offers as evidence",
-                       "Recommendations"], rows,
+    return list_table(["Source", "Its argument, in the book’s reading", "Its central claim, and what it offers"], rows,
                       caption="The arguments at a glance: each source’s argument as the book reads it, its claim, "
                               "what its quotations offer as evidence, and whether it recommends anything",
-                      name="table-arguments", widths=[12, 26, 32, 18, 12], classes="cj-cards")
+                      name="table-arguments", widths=[12, 36, 52], classes="cj-cards")
