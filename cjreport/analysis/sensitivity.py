@@ -201,6 +201,7 @@ class ProseSummary:
     findings: str  # findings tested for robustness
     robust: str  # findings that hold in every variant
     split_holds: str  # "three of eight tests": the variants (beyond the book's coding) in which `split` holds
+    split_robust: str  # "is among them" or "is not among them": whether `split` is one of the `robust` findings
     few_positions: str  # of the questions not split, those on which at most one source takes a position of its own
     agreed: str  # of the questions not split, those on which two or more sources take the same position
 
@@ -231,6 +232,7 @@ def summary(evidence: Evidence) -> ProseSummary:
         findings=number_word(total),
         robust=number_word(held),
         split_holds=f"{number_word(sum(split_results))} of {number_word(len(split_results))} tests",
+        split_robust="is among them" if all(split_results) else "is not among them",
         few_positions=number_word(len(few)),
         agreed=number_word(len(evidence.codebook.questions) - len(split) - len(few)),
     )

@@ -180,6 +180,7 @@ def expected() -> dict[str, str]:
         # conclusion
         "summary.split": split, "summary.opposed": word(opposed), "summary.questions": len(questions),
         "summary.split_holds": f"{word(sum(split_tests))} of {word(len(split_tests))} tests",
+        "summary.split_robust": "is among them" if all(split_tests) else "is not among them",
         "summary.few_positions": word(few_positions), "summary.agreed": word(len(questions) - split - few_positions), "summary.most_silent": _join(most),
         "summary.most_silent_verb": "leaves" if len(most) == 1 else "leave",
         "summary.most_silent_count": word(top) + (" each" if len(most) > 1 else ""),
