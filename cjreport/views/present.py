@@ -436,7 +436,8 @@ def other_passages(theme_id: str, evidence: Evidence | None = None) -> Markdown:
     """Everything else the sources say on a theme, one line each: quotations filed under it that no cell of the
     theme cites (by speaker and the words that carry each, linking to the full text), then every paragraph coded to the theme
     that no quotation on the page comes from, as a one-line summary.
-    With the side-by-side cards above, every segment assigned to the theme is thus quoted or summarised."""
+    With the theme chapter's side-by-side cards, every segment assigned to the theme is thus quoted or summarised; the
+    lists are printed in the appendix of tables (book/tables.md), which every theme chapter points to."""
     ev = _ev(evidence)
     cited = {qid for q in ev.codebook.theme(theme_id).questions for sid in ev.sources
              for qid in ev.coding[(q.id, sid)].quotations}
@@ -457,10 +458,10 @@ def other_passages(theme_id: str, evidence: Evidence | None = None) -> Markdown:
     if unquoted:
         lines = "\n".join(f"- **{escape(source_name(seg.source, ev))}**: {escape(seg.summary)} "
                           f"({{ref}}`{_role_text(_paragraph_label(seg))} <{seg.id}>`)" for seg in unquoted)
-        parts.append(Markdown("Paragraphs on this theme that no quotation above comes from, summarised in the "
+        parts.append(Markdown("Paragraphs on this theme that no quotation in its chapter comes from, summarised in the "
                               "book’s words (each links to the paragraph in the appendix):\n\n" + lines))
     if not parts:
-        return Markdown("Every passage filed under this theme is cited above.\n")
+        return Markdown("Every passage filed under this theme is cited in its chapter.\n")
     return join(parts)
 
 

@@ -15,15 +15,29 @@ def _page(html_dir, name: str) -> BeautifulSoup:
     return BeautifulSoup((html_dir / "book" / f"{name}.html").read_text(encoding="utf-8"), "html.parser")
 
 
+def _other_passages(html_dir, theme: str) -> BeautifulSoup:
+    """The theme's section of the appendix list of other passages (book/tables.md), which its chapter points to."""
+    found = _page(html_dir, "tables").find(id=f"other-passages-{theme}")
+    assert found is not None, f"no list of other passages on {theme} in the appendix"
+    section = found if found.name == "section" else found.find_parent("section")
+    return BeautifulSoup(str(section), "html.parser")
+
+
 def test_each_theme_chapter_quotes_or_summarises_every_segment_of_its_theme(html_dir, evidence):
+    """Every paragraph coded to a theme is quoted in its chapter, or listed in the appendix's section on the theme's
+    other passages, which the chapter links to (the lists moved there when readers asked for a shorter report)."""
     missing = []
     for theme in evidence.codebook.themes:
-        soup = _page(html_dir, theme.chapter)
-        quoted = [fold(b.get_text(" ")).strip() for b in soup.find_all("blockquote")]
+        chapter = _page(html_dir, theme.chapter)
+        assert any(a["href"].endswith(f"tables.html#other-passages-{theme.id}") for a in chapter.find_all("a", href=True)), \
+            f"{theme.chapter} does not point to its other passages"
+        others = _other_passages(html_dir, theme.id)
+        quoted = [fold(b.get_text(" ")).strip() for soup in (chapter, others) for b in soup.find_all("blockquote")]
         # shown in full here, or by a short reference that links to the words (issue 19: shown in full once)
         shown = [q for q in evidence.quotations.values()
-                 if fold(q.text).strip() in quoted or _links_to_words(soup, q, evidence)]
-        links = {a["href"].split("#", 1)[1] for a in soup.select("a[href*='#seg-']")}
+                 if fold(q.text).strip() in quoted or _links_to_words(chapter, q, evidence)
+                 or _links_to_words(others, q, evidence)]
+        links = {a["href"].split("#", 1)[1] for soup in (chapter, others) for a in soup.select("a[href*='#seg-']")}
         for seg in evidence.segments:
             if theme.id not in seg.themes:
                 continue
