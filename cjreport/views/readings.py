@@ -30,7 +30,7 @@ from cjreport.data.readers import read_yaml
 from cjreport.data.errors import DataError, Problems
 from cjreport.data.evidence import Evidence, load
 from cjreport.views.markup import Markdown, escape, list_table
-from cjreport.wording import capital, listing, number_word
+from cjreport.wording import listing, number_word
 from cjreport.views.present import pointer_words, reference_numbers, source_name
 from cjreport.data.quotations import Quotation, fold
 
@@ -45,9 +45,6 @@ GROUPS = {
     "discriminate": "Reading: what kind of evidence would tell the readings apart — the book’s interpretation",
 }
 THEME_TITLE = "Reading: why they differ — the book’s interpretation"
-# The chapter that shows each group's readings (a theme's readings are in the theme's own chapter, codebook.yaml)
-GROUP_CHAPTER = {"essay": "essay", "cross-theme": "synthesis", "same-event": "synthesis", "evidence": "synthesis",
-                 "discriminate": "synthesis"}
 MARKER = re.compile(r"\[\[([^\[\]]*)\]\]")
 CITE = re.compile(r"\{cite:(?:t|p|ts|ps)\}`([^`]*)`")
 QUOTED = [re.compile(r"“([^“”]*)”"), re.compile(r'"([^"]*)"')]  # as the HTML audit finds them
