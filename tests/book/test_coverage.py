@@ -29,7 +29,8 @@ def test_each_theme_chapter_quotes_or_summarises_every_segment_of_its_theme(html
     missing = []
     for theme in evidence.codebook.themes:
         chapter = _page(html_dir, theme.chapter)
-        assert any(a["href"].endswith(f"tables.html#other-passages-{theme.id}") for a in chapter.find_all("a", href=True)), \
+        # a link to the appendix page ({doc}: JupyterLab cannot show a {ref} in a chapter's own prose)
+        assert any(a["href"].split("#")[0].endswith("tables.html") for a in chapter.find_all("a", href=True)), \
             f"{theme.chapter} does not point to its other passages"
         others = _other_passages(html_dir, theme.id)
         quoted = [fold(b.get_text(" ")).strip() for soup in (chapter, others) for b in soup.find_all("blockquote")]
