@@ -190,9 +190,10 @@ def tests_passed(k: KeyFinding) -> tuple[int, int]:
 
 
 def without(sid: str, k: KeyFinding, ev: Evidence) -> str:
-    """A test that leaves out a source, as the strength line names it when the finding fails it. A split needs a
-    source on each side, so it fails without a source that is alone on its side; the line says so ("without Roy,
-    the only one that disagrees"), so that a reader sees why, rather than taking the failure for a weakness."""
+    """A test that leaves out a source, as the appendix's table of the key findings names it when the finding fails
+    it (the home page's strength line names it in `strength`). A split needs a source on each side, so it fails
+    without a source that is alone on its side; the table says so ("without Roy, the only one that disagrees"), so
+    that a reader sees why, rather than taking the failure for a weakness."""
     name = prose_name(sid, ev)
     if k.kind != "split":
         return f"without {name}"
