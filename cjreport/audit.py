@@ -15,6 +15,7 @@ from urllib.parse import unquote, urlsplit
 from bs4 import BeautifulSoup
 
 from cjreport.data.quotations import fold
+from cjreport.project import PDF_NAME, REPORT_PDF_NAME
 
 BLOCKS = ["p", "li", "td", "th", "dd", "dt", "caption", "figcaption", "h1", "h2", "h3", "h4", "h5", "h6", "summary"]
 QUOTED = [re.compile(r"“([^“”]+)”"), re.compile(r'"([^"]+)"')]
@@ -122,10 +123,11 @@ def broken_links(html_dir: Path) -> list[Finding]:
 
 
 # Parts of a build that may differ between two builds of one commit: none in the HTML, since the build sets
-# SOURCE_DATE_EPOCH from the commit; the PDF carries xdvipdfmx's document ID, so it is compared by its text
-# elsewhere and left out here. Each entry: (path glob, reason).
+# SOURCE_DATE_EPOCH from the commit; the PDFs are there only when the build made them (--pdf), so they are
+# compared by their text elsewhere and left out here. Each entry: (path glob, reason).
 VOLATILE = [
-    ("_static/china-japan-security.pdf", "PDF: binary document ID; its text is tested in tests/test_pdf.py"),
+    *((f"_static/{name}", "PDF: built with --pdf only; its text is tested in tests/book/test_pdf.py and "
+                          "test_report_pdf.py") for name in (PDF_NAME, REPORT_PDF_NAME)),
     (".buildinfo", "Sphinx's record of the builder's config hash, not content"),
 ]
 

@@ -22,7 +22,9 @@ from cjreport import edition
 from cjreport.buildlog import shown
 from cjreport.data.errors import DataError, all_errors
 from cjreport.data.evidence import VERIFIED_ENV, Evidence, data_dir, fingerprint, save_verified
-from cjreport.project import PACKAGE_DIR, PDF_NAME, commit_epoch, package_files
+from cjreport.project import PACKAGE_DIR, PDF_NAME, REPORT_PDF_NAME, commit_epoch, package_files
+
+PDFS = (PDF_NAME, REPORT_PDF_NAME)  # the complete book and the report on its own (cjreport/sphinx_ext/typst_pdf.py)
 
 
 
@@ -237,19 +239,23 @@ def build(root: Path, out: Path, pdf: bool) -> None:
     manifest.unlink(missing_ok=True)
     log.note("audit: every quotation verbatim, every internal link, nothing loaded from outside")
     _audit(built / "html", evidence)
-    made = built / "typst" / PDF_NAME
+    pdfs = PDFS
     if pdf:
         # the PDF edition: Typst, tagged PDF/UA-1 (cjreport/sphinx_ext/typst_pdf.py)
-        made.unlink(missing_ok=True)
+        for name in pdfs:
+            (built / "typst" / name).unlink(missing_ok=True)
         pdf_started = time.perf_counter()
         _jupyter_book(root, work, "typst", out, log)
-        if not made.exists():
-            raise SystemExit(f"build failed: {made} was not produced")
-        print(f"PDF written in {time.perf_counter() - pdf_started:.1f} s", flush=True)
-        shutil.copyfile(made, built / "html" / "_static" / PDF_NAME)
+        for name in pdfs:
+            if not (built / "typst" / name).exists():
+                raise SystemExit(f"build failed: {built / 'typst' / name} was not produced")
+        print(f"PDFs written in {time.perf_counter() - pdf_started:.1f} s", flush=True)
+        for name in pdfs:
+            shutil.copyfile(built / "typst" / name, built / "html" / "_static" / name)
     _publish(built / "html", out / "html")
     if pdf:
-        shutil.copyfile(made, out / PDF_NAME)
+        for name in pdfs:
+            shutil.copyfile(built / "typst" / name, out / name)
     if pages_fingerprint(root) != pages_before:
         # edited while building: what Sphinx read may predate the edit, and its times would hide that next time
         shutil.rmtree(built / ".doctrees", ignore_errors=True)
@@ -258,7 +264,7 @@ def build(root: Path, out: Path, pdf: bool) -> None:
         stamp.write_text(current + "\n")
         shell_stamp.write_text(shell_now + "\n")
         manifest.write_text(_listing(built / "html"))
-    made = f" and {shown(out / PDF_NAME, root)}" if pdf else ""
+    made = "".join(f" and {shown(out / name, root)}" for name in pdfs) if pdf else ""
     print(f"book written: {shown(out / 'html' / 'index.html', root)}{made} in {time.perf_counter() - started:.0f} s; "
           f"full log: {shown(log.path, root)}", flush=True)
 
@@ -276,7 +282,7 @@ def _audit(html: Path, evidence: Evidence) -> None:
 
     checks = {
         "passage in quotation marks that is not verbatim in a source": unverified_quotations(html, [s.text for s in evidence.sources.values()]),
-        "broken internal link": [f for f in broken_links(html) if "china-japan-security.pdf" not in f.text],
+        "broken internal link": [f for f in broken_links(html) if not any(name in f.text for name in PDFS)],
         "resource loaded from outside the book": external_resources(html),
     }
     problems = [f"{kind}: {finding}" for kind, findings in checks.items() for finding in findings]

@@ -15,7 +15,12 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 ROOT = project_root()  # the repository, or the copy of its files an installed wheel carries (cjreport/bundle.py)
 DATA_DIR = ROOT / "data"
 BOOK_DIR = ROOT / "book"
-PDF_NAME = "china-japan-security.pdf"
+PDF_NAME = "china-japan-security.pdf"  # the complete book
+# The report on its own (cjreport/sphinx_ext/typst_pdf.py): the introduction, the first part of _toc.yml and, of the
+# reference matter, these pages, which its prose links to on almost every page (terms and cited works); a link to
+# anything else opens the complete book at its page.
+REPORT_PDF_NAME = "china-japan-security-report.pdf"
+REPORT_REFERENCE_PAGES = ("book/glossary", "book/bibliography")
 
 
 def package_files() -> list[Path]:

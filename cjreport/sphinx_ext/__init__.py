@@ -3,7 +3,7 @@
 - Vega, Vega-Lite and vega-embed (vendored classic scripts in book/_static/vendor) and the book's chart
   loader, only on pages that hold a chart;
 - jQuery and DataTables (vendored likewise), only on the page with the quotation index;
-- a "Download PDF" link at the top of every page, and on every chapter a link to the chapter as an
+- links to the two PDFs (the report, the complete book) at the top of every page, and on every chapter a link to the chapter as an
   executed notebook;
 - the downloads (cjreport/exports/) written into the HTML output when the build finishes;
 - the {eval} role of the chapters' prose (cjreport/chapters.py and sphinx_ext/prose_values.py);
@@ -29,7 +29,7 @@ from sphinxcontrib.bibtex.style.referencing.author_year import AuthorYearReferen
 
 from cjreport.chapters import notebook_name
 from cjreport.exports import DOWNLOADS
-from cjreport.project import PDF_NAME, ROOT, package_files
+from cjreport.project import PDF_NAME, REPORT_PDF_NAME, ROOT, package_files
 from cjreport.sphinx_ext.prose_values import shown_values
 
 
@@ -108,6 +108,7 @@ def _on_page_context(app: Sphinx, pagename: str, templatename: str, context: dic
     if "<table" in body:
         body = tables_for_reading(body)
     pdf = context["pathto"](f"_static/{PDF_NAME}", 1)
+    report = context["pathto"](f"_static/{REPORT_PDF_NAME}", 1)
     notebook = ""
     if pagename in _notebooks(app):
         href = context["pathto"](f"{DOWNLOADS}/{notebook_name(pagename)}", 1)
@@ -118,7 +119,8 @@ def _on_page_context(app: Sphinx, pagename: str, templatename: str, context: dic
     body = body.replace('<div role="list" class="citation-list">', '<div class="citation-list">')
     body = languages_marked(body)  # after the replace above: BeautifulSoup reorders attributes
     context["body"] = (
-        f'<p class="cj-pdf-link"><a href="{pdf}" download>Download PDF</a> of the whole book{notebook}</p>\n' + body
+        f'<p class="cj-pdf-link">PDF: <a href="{report}" download>the report</a> · '
+        f'<a href="{pdf}" download>the complete book</a>{notebook}</p>\n' + body
     )
 
 

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import time
 from pathlib import Path
@@ -47,6 +48,7 @@ from sphinx.util.nodes import inline_all_toctrees
 from sphinxcontrib_typstbuilder._builder import TypstBuilder
 from sphinxcontrib_typstbuilder._writer import TypstTranslator, escape_str
 
+from cjreport.data.schema import QUOTE_ID
 from cjreport.views import cjk
 
 logger = logging.getLogger(__name__)
@@ -54,6 +56,7 @@ logger = logging.getLogger(__name__)
 TEMPLATE = "cjreport"
 TEMPLATE_DIR = "book/_typst"  # relative to the book's root (Sphinx's srcdir)
 PDF_STANDARD = "ua-1"
+COMPLETE_PAGES = "complete-pages.json"  # in the report's folder: where the complete book's labels fell
 DATA_LINE_CHARS = 85  # characters of a table's 8.5 pt type in a line of the text block, cell padding deducted
 
 
@@ -73,21 +76,52 @@ class BookTypstBuilder(TypstBuilder):
     # PDF/UA-1 takes no PDF images in Typst; the book's charts come as SVG.
     supported_image_types = ["image/svg+xml", "image/png", "image/jpeg"]
 
+    # the document being written: "complete" (the whole book) or "report" (_documents below)
+    document = "complete"
+
     def write(self, *ignored: Any, **kwignored: Any) -> None:
-        # Sphinx 7 calls write(); the whole book is one document, assembled from the root page's toctrees.
+        # Sphinx 7 calls write(); each document is assembled from the root page's toctrees.
         self.write_documents(set())
 
+    def _write_doc(self, startdocname: str, targetname: str, title: str, template: str, appendices: list[str],
+                   extra_metadata: dict[str, Any]) -> None:
+        self.document = extra_metadata.get("document", "complete")
+        super()._write_doc(startdocname, targetname, title, template, appendices, extra_metadata)
+
     def _assemble_doctree(self, startdocname: str, appendices: list[str]) -> nodes.document:
+        from cjreport.project import REPORT_REFERENCE_PAGES
+
         self.docnames = {startdocname, *appendices}
         tree = self.env.get_doctree(startdocname)
-        for toctree in list(tree.findall(addnodes.toctree)):
-            if toctree.get("caption"):
-                marker = part(caption=toctree["caption"], numbered=bool(toctree.get("numbered")))
-                toctree.parent.insert(toctree.parent.index(toctree), marker)
+        captioned = [toctree for toctree in tree.findall(addnodes.toctree) if toctree.get("caption")]
+        for index, toctree in enumerate(captioned):
+            if self.document == "report" and index > 0:
+                # the report: its own part whole, and of the rest only the reference pages its prose cites
+                keep = [entry for entry in toctree["entries"] if entry[1] in REPORT_REFERENCE_PAGES]
+                if not keep:
+                    toctree.parent.remove(toctree)
+                    continue
+                toctree["entries"] = keep
+                toctree["includefiles"] = [docname for _, docname in keep]
+            marker = part(caption=toctree["caption"], numbered=bool(toctree.get("numbered")))
+            toctree.parent.insert(toctree.parent.index(toctree), marker)
         tree = inline_all_toctrees(self, self.docnames, startdocname, tree, lambda s: s, [startdocname])
         tree["docname"] = startdocname
+        self._fresh_citation_nodes()
         self.env.resolve_references(tree, startdocname, self)
         return tree
+
+    def _fresh_citation_nodes(self) -> None:
+        """sphinxcontrib-bibtex fills the bibliography with citation nodes it keeps in its domain, adding a label
+        and the entry to each node every time it runs: the second document's bibliography had each entry twice
+        (and Typst refused it, "unexpected argument"). Each document gets copies of the nodes as they were."""
+        bibliographies = getattr(self.env.domains.get("cite"), "bibliographies", {})
+        if not hasattr(self, "_pristine_citations"):
+            self._pristine_citations = {key: {name: node.deepcopy() for name, node in value.citation_nodes.items()}
+                                        for key, value in bibliographies.items()}
+        for key, value in bibliographies.items():
+            value.citation_nodes.update({name: node.deepcopy()
+                                         for name, node in self._pristine_citations.get(key, {}).items()})
 
     def _copy_images(self, outdir: Path) -> None:
         for image, name in self.images.items():
@@ -129,16 +163,25 @@ class BookTypstBuilder(TypstBuilder):
         (outdir / "metadata.json").write_text(json.dumps(metadata, ensure_ascii=False, indent=1), encoding="utf-8")
 
     def finish(self) -> None:
-        """Compile each written document to PDF/UA-1 beside its folder: <outdir>/<targetname>.pdf."""
+        """Compile each written document to PDF/UA-1 beside its folder: <outdir>/<targetname>.pdf. The complete
+        book comes first: where each of its labels fell (page) is what the report's links into it need."""
         import typst
 
+        complete: dict[str, Any] = {}
         for document in self.config.typst_documents:
             target = document["targetname"]
             folder = Path(self.outdir) / target
+            if document.get("metadata", {}).get("document") == "report":
+                (folder / COMPLETE_PAGES).write_text(json.dumps(complete, ensure_ascii=False), encoding="utf-8")
             started = time.perf_counter()
             try:
-                typst.compile(str(folder / f"{target}.typ"), output=str(Path(self.outdir) / f"{target}.pdf"),
-                              root=str(folder), pdf_standards=[PDF_STANDARD], timestamp=_source_date())
+                compiler = typst.Compiler(str(folder / f"{target}.typ"), root=str(folder))
+                compiler.compile(output=str(Path(self.outdir) / f"{target}.pdf"), pdf_standards=[PDF_STANDARD],
+                                 timestamp=_source_date())
+                if document.get("metadata", {}).get("document") == "complete":
+                    # the template's <cj-label-pages>: [label, physical page, printed page number] for every label
+                    pages = json.loads(compiler.query("<cj-label-pages>", field="value", one=True))
+                    complete = {"pdf": f"{target}.pdf", "labels": pages}
             except Exception as exc:  # Typst reports one message per problem; the build stops on the first
                 message = " ".join(str(exc).split())
                 raise SphinxError(f"typst: {folder / target}.typ: {message[:600]}") from None
@@ -217,6 +260,20 @@ class BookTypstTranslator(TypstTranslator):
         alt = (node.get("alt") or "").strip()
         if alt:
             self.curr_element().named_params["alt"] = escape_str(alt)
+
+    # A link from the report to a page it leaves out opens the complete book at that page (the template's
+    # complete-link, which prints that page's number beside the link).
+
+    def visit_reference(self, node: nodes.Element) -> None:
+        target = node.get("refuri", "")
+        outside = (self.builder.document == "report" and target.startswith("%") and "refid" not in node
+                   and target[1:].split("#")[0] not in self.builder.docnames)
+        if not outside:
+            return super().visit_reference(node)
+        # a quotation's place in its source's full text: its number (Q12), the link's text, is its printed reference
+        quotation = re.match(QUOTE_ID, target.partition("#")[2]) is not None
+        self.append_inline_fun(node, name="complete-link", positional_params=[escape_str(target)],
+                               named_params={"page": "false"} if quotation else {})
 
     # myst-nb wraps an output's inline text in this element: its text is printed as it is.
     def visit_PassthroughTextElement(self, node: nodes.Element) -> None:  # noqa: N802
@@ -323,12 +380,20 @@ def _row(cells: list[str]) -> nodes.row:
 
 
 def _documents(app: Sphinx, config: Any) -> None:
-    """One document: the whole book from its root page, under the name the HTML links to."""
-    from cjreport.project import PDF_NAME
+    """Two documents, under the names the HTML links to: the complete book from its root page, and the report on
+    its own (cjreport/project.py REPORT_PDF_NAME says what it holds)."""
+    from cjreport.project import PDF_NAME, REPORT_PDF_NAME
 
-    config.typst_documents = [{"startdocname": config.root_doc, "targetname": PDF_NAME.removesuffix(".pdf"),
-                               "title": config.html_title or config.project, "template": TEMPLATE}]
+    title = config.html_title or config.project
+    config.typst_documents = [
+        {"startdocname": config.root_doc, "targetname": PDF_NAME.removesuffix(".pdf"), "title": title,
+         "template": TEMPLATE, "metadata": {"document": "complete"}},
+        {"startdocname": config.root_doc, "targetname": REPORT_PDF_NAME.removesuffix(".pdf"), "title": title,
+         "template": TEMPLATE, "metadata": {"document": "report", "complete": PDF_NAME}},
+    ]
     config.typst_template = TEMPLATE
+    # a reference to a page the report leaves out keeps its target, for BookTypstTranslator.visit_reference
+    config.typst_ignore_outside_references = False
 
 
 def setup(app: Sphinx) -> dict[str, Any]:

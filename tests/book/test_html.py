@@ -8,7 +8,7 @@ from bs4 import BeautifulSoup
 
 from cjreport.audit import PAGE_BYTES_LIMIT, broken_links, external_resources, heavy_pages, pages, unverified_quotations
 from cjreport.data.quotations import fold
-from cjreport.project import PDF_NAME
+from cjreport.project import PDF_NAME, REPORT_PDF_NAME
 
 
 def _texts(evidence):
@@ -91,10 +91,12 @@ def test_every_page_links_the_pdf(html_dir):
         if path.name == "index.html" and path.parent == html_dir:
             continue  # the redirect to the first chapter
         soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
-        link = soup.select_one(".cj-pdf-link a")
-        assert link is not None and link.get_text() == "Download PDF", path
-        assert (path.parent / link["href"]).resolve() == (html_dir / "_static" / PDF_NAME).resolve(), path
-    assert (html_dir / "_static" / PDF_NAME).stat().st_size > 50_000
+        links = {a.get_text(): a["href"] for a in soup.select(".cj-pdf-link a") if a["href"].endswith(".pdf")}
+        assert list(links) == ["the report", "the complete book"], path
+        assert (path.parent / links["the report"]).resolve() == (html_dir / "_static" / REPORT_PDF_NAME).resolve(), path
+        assert (path.parent / links["the complete book"]).resolve() == (html_dir / "_static" / PDF_NAME).resolve(), path
+    for name in (PDF_NAME, REPORT_PDF_NAME):
+        assert (html_dir / "_static" / name).stat().st_size > 50_000
 
 
 def test_explorer_is_replaced_by_a_note(html_dir):

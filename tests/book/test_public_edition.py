@@ -20,6 +20,7 @@ import pytest
 
 from cjreport.data import excerpts
 from cjreport.data.quotations import fold
+from cjreport.project import PDF_NAME, REPORT_PDF_NAME
 from tests.conftest import ROOT
 
 PUBLIC = ROOT / "_build" / "public"
@@ -112,8 +113,9 @@ def test_no_withheld_paragraph_in_any_public_page(evidence, public_html):
     assert not (leaks := _leaks(evidence, pages)), leaks[:5]
 
 
-def test_no_withheld_paragraph_in_the_public_pdf(evidence):
-    assert not (leaks := _leaks(evidence, {"PDF": _pdf_text(PUBLIC / "china-japan-security.pdf")})), leaks[:5]
+def test_no_withheld_paragraph_in_the_public_pdfs(evidence):
+    texts = {name: _pdf_text(PUBLIC / name) for name in (PDF_NAME, REPORT_PDF_NAME)}
+    assert not (leaks := _leaks(evidence, texts)), leaks[:5]
 
 
 def test_no_withheld_paragraph_in_any_public_download(evidence, public_html):

@@ -1,0 +1,165 @@
+"""The report PDF, the report on its own (cjreport/project.py REPORT_PDF_NAME): what it holds, where its links
+out of it lead, and that it is as accessible as the complete book.
+
+It holds the introduction, the chapters of the first part of _toc.yml and the reference pages its prose cites
+(REPORT_REFERENCE_PAGES), and nothing else. A link to a page it leaves out opens the complete book at that page:
+the test reads each link's words off the report's page (poppler's word boxes inside the link's quadrilaterals)
+and finds them on the page of the complete book the link opens; where the report prints "(complete book, p. N)"
+after a link, N is that page's printed number (its page label)."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import xml.etree.ElementTree as ET
+
+import pikepdf
+import pytest
+import yaml
+
+from cjreport.project import PDF_NAME, REPORT_PDF_NAME, REPORT_REFERENCE_PAGES
+from tests.book.test_pdf import PDF, ROOT, _prose, squash
+
+REPORT = ROOT / "_build" / REPORT_PDF_NAME
+SUFFIX = re.compile(r"^\(complete book, p\. (\w+)\)")
+
+
+def _title(docname: str) -> str:
+    heading = next(line for line in _prose(docname).splitlines() if line.startswith("# "))
+    return heading[2:].strip()
+
+
+def _toc() -> tuple[list[str], list[str]]:
+    """The chapters the report holds and the ones it leaves out, in _toc.yml's order."""
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    parts = [[chapter["file"] for chapter in part["chapters"]] for part in toc["parts"]]
+    rest = [name for part in parts[1:] for name in part]
+    return parts[0] + [n for n in rest if n in REPORT_REFERENCE_PAGES], [n for n in rest if n not in REPORT_REFERENCE_PAGES]
+
+
+@pytest.fixture(scope="module")
+def report_pages() -> list[str]:
+    if not REPORT.exists():
+        pytest.fail("the report PDF is not built: run `make book` first (README, Quick start)")
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(REPORT), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    return text.split("\f")[:-1]
+
+
+def _words(pdf) -> list[list[tuple[float, float, float, float, str]]]:
+    """Each page's words, in reading order, with their boxes in PDF space (origin bottom left)."""
+    out = subprocess.run(["pdftotext", "-bbox", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True,
+                         check=True).stdout
+    pages = []
+    for page in ET.fromstring(re.sub(r"<!DOCTYPE[^>]*>", "", out).replace('xmlns="http://www.w3.org/1999/xhtml"', "")).iter("page"):
+        height = float(page.get("height"))
+        pages.append([(float(w.get("xMin")), height - float(w.get("yMax")), float(w.get("xMax")),
+                       height - float(w.get("yMin")), w.text or "") for w in page.iter("word")])
+    return pages
+
+
+def _inside(word, quads) -> bool:
+    x = (word[0] + word[2]) / 2
+    y = (word[1] + word[3]) / 2
+    for quad in quads:
+        xs, ys = quad[0::2], quad[1::2]
+        if min(xs) - 1 <= x <= max(xs) + 1 and min(ys) - 1 <= y <= max(ys) + 1:
+            return True
+    return False
+
+
+@pytest.fixture(scope="module")
+def links_out():
+    """Every link of the report into the complete book: (report page, complete page, its words, the words after)."""
+    if not REPORT.exists():
+        pytest.fail("the report PDF is not built: run `make book` first (README, Quick start)")
+    words = _words(REPORT)
+    found = []
+    with pikepdf.open(REPORT) as pdf:
+        for number, page in enumerate(pdf.pages):
+            for annot in page.get("/Annots", []):
+                uri = str(annot.get("/A", {}).get("/URI", ""))
+                if not uri.startswith(PDF_NAME):
+                    continue
+                raw = [float(v) for v in annot.get("/QuadPoints", annot.Rect)]
+                quads = [raw[i:i + 8] for i in range(0, len(raw), 8)] if len(raw) >= 8 else [
+                    [raw[0], raw[1], raw[2], raw[1], raw[2], raw[3], raw[0], raw[3]]]
+                index = [i for i, w in enumerate(words[number]) if _inside(w, quads)]
+                text = " ".join(words[number][i][4] for i in index)
+                after = " ".join(w[4] for w in words[number][index[-1] + 1:index[-1] + 5]) if index else ""
+                found.append((number + 1, uri, text, after))
+    return found
+
+
+def test_the_report_holds_its_part_and_the_reference_pages_and_nothing_else(report_pages):
+    held, left_out = _toc()
+    outline = ET.fromstring(subprocess.run(["pdftohtml", "-xml", "-i", "-stdout", str(REPORT)], capture_output=True,
+                                           check=True).stdout)
+    items = [re.sub(r"^\d+(\.\d+)*\s+", "", "".join(i.itertext()).strip()) for i in outline.iter("item")]
+    for name in held:
+        assert any(squash(_title(name)) == squash(item) for item in items), name
+    for name in left_out:
+        assert not any(squash(_title(name)) == squash(item) for item in items), f"{name} is in the report"
+    complete = len(pikepdf.open(PDF).pages)
+    assert len(report_pages) < complete * 0.5, (len(report_pages), complete)
+
+
+def test_every_link_out_of_the_report_opens_the_complete_book_where_its_words_are(links_out):
+    complete_words = [" ".join(w[4] for w in page) for page in _words(PDF)]
+    assert len(links_out) >= 20, len(links_out)  # the report cites the quotations' full texts and the method
+    wrong = []
+    for page, uri, text, after in links_out:
+        target = int(re.fullmatch(rf"{re.escape(PDF_NAME)}#page=(\d+)", uri).group(1))
+        assert 1 <= target <= len(complete_words), uri
+        # A quotation's link reads "Roy, Q4: …“words”…" or "Roy, Q4": the full text there marks it "[Q4]" and
+        # holds its words; "in context" names no words. Any other link's words are the title of its target.
+        number = re.search(r"\bQ(\d+)\b", text)
+        quoted = re.findall(r"“([^”]+)”", text)
+        if number:
+            probes = [f"[Q{number.group(1)}]"] + quoted
+        elif text.strip() == "in context":
+            probes = []
+        else:
+            probes = [text.strip(" ()[],.;:")]
+        # a title or quotation may run over onto the next page
+        there = squash(" ".join(complete_words[target - 1:target + 1]))
+        if any(squash(probe) not in there for probe in probes):
+            wrong.append((page, uri, text))
+    assert not wrong, wrong[:5]
+
+
+def test_a_link_to_a_section_prints_the_complete_books_page_number(links_out):
+    with pikepdf.open(PDF) as pdf:
+        labels = [page.label for page in pdf.pages]
+    printed = [(page, uri, text, after) for page, uri, text, after in links_out if SUFFIX.match(after)]
+    assert len(printed) >= 5, printed  # the report points to the method, the sources and the appendix
+    for page, uri, text, after in printed:
+        target = int(uri.rsplit("=", 1)[1])
+        assert SUFFIX.match(after).group(1) == labels[target - 1], (page, text, after)
+    # every link but a quotation's (its Q number is its printed reference) prints the page
+    bare = [(page, text) for page, uri, text, after in links_out
+            if not SUFFIX.match(after) and not re.search(r"\bQ\d+\b", text) and text.strip() != "in context"]
+    assert not bare, bare[:5]
+
+
+def test_the_title_page_says_what_the_report_holds_and_names_the_complete_book(report_pages):
+    first = squash(report_pages[0])
+    assert squash("The report") in first and squash(PDF_NAME) in first
+    info = subprocess.run(["pdfinfo", str(REPORT)], capture_output=True, text=True, check=True).stdout
+    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    assert re.search(rf"^Title:\s+{re.escape(config['title'])}: the report$", info, re.MULTILINE), info
+
+
+def test_the_report_passes_pdf_ua_1():
+    import page
+
+    report = page.validate_pdf(str(REPORT), profile="ua1")
+    assert report.rules.failed == 0 and report.rules.passed == report.rules.total, str(report)
+    assert report.rules.total >= 100, report.rules
+
+
+def test_the_report_keeps_its_bibliography_entries_once(report_pages):
+    """sphinxcontrib-bibtex's citation nodes are shared by the two documents: each entry is printed once."""
+    start = min(i for i, page in enumerate(report_pages) if i > 1 and squash(_title("book/bibliography")) in squash(page))
+    labels = re.findall(r"\[([A-Za-z][\w+]*\d\d[a-z]?)\]", "\n".join(report_pages[start:]))
+    assert len(labels) >= 10 and len(labels) == len(set(labels)), labels
