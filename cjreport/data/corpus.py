@@ -46,6 +46,7 @@ class Source:
     text: str
     short_name: str
     user_submitted: bool = False  # the page says a user submitted it (data/README.md, sources.yaml)
+    inferred: str | None = None  # of an inferred date: "date" (the default) or "year" (day and month printed)
     # the public wheel's texts: paragraphs the book does not quote blanked (cjreport/data/excerpts.py), so the
     # checks that need the full text (checksums, context around quotations, the second coder's excerpts) are skipped
     redacted: bool = False
@@ -55,6 +56,13 @@ class Source:
             if part.start <= offset < part.end:
                 return part
         raise KeyError(offset)
+
+    @property
+    def date_mark(self) -> str:
+        """How a reader is told the date is not all printed: "" (printed), "date inferred" or "year inferred"."""
+        if self.date_status != "inferred":
+            return ""
+        return f"{self.inferred or 'date'} inferred"
 
     @property
     def body_text(self) -> str:

@@ -121,6 +121,8 @@ class SourceRecord(Record):
     affiliation: NonBlank
     date: Date
     date_status: Literal["printed", "inferred"]
+    # of an inferred date, what is inferred: the whole date (the default) or only the year (day and month printed)
+    inferred: Optional[Literal["date", "year"]] = None
     date_basis: NonBlank
     kind: Literal["commentary", "essay", "opinion", "news-analysis", "analysis"]
     language: Annotated[str, Field(pattern=r"^[a-z]{2,3}$")]
@@ -129,6 +131,13 @@ class SourceRecord(Record):
     # true only when the page itself says a user submitted the text (a site's submission notice)
     user_submitted: bool = False
     parts: Annotated[list[PartRecord], Field(min_length=1)]
+
+    @model_validator(mode="after")
+    def _inferred_only_of_an_inferred_date(self):
+        if self.inferred is not None and self.date_status != "inferred":
+            raise ValueError(f"inferred: {self.inferred} is set, but date_status is {self.date_status}: "
+                             "say what is inferred only of an inferred date")
+        return self
 
     @model_validator(mode="after")
     def _has_body(self):

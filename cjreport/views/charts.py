@@ -365,7 +365,7 @@ def timeline(evidence: Evidence | None = None) -> Figure:
                          "mentioned by": ", ".join(source_name(s, ev) for s in e.sources),
                          "quotations": " ".join(refs[q] for q in e.quotations if ev.quotations[q].source == sid) or "—"})
     for s in ev.sources.values():
-        inferred = " (date inferred)" if s.date_status == "inferred" else ""
+        inferred = f" ({s.date_mark})" if s.date_mark else ""
         rows.append({"date": s.date, "kind": "publication", "event": f"{possessive(source_name(s.id, ev))} text appears{inferred}",
                      "source": source_name(s.id, ev), "mentioned by": f"dating: {s.date_status}",
                      "quotations": "—"})

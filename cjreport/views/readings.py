@@ -221,7 +221,7 @@ def source_date(sid: str, evidence: Evidence | None = None, *, marked: bool = Tr
     words = [str(int(parts[2]))] if len(parts) > 2 else []
     words += [MONTHS[int(parts[1]) - 1]] if len(parts) > 1 else []
     text = " ".join(words + [parts[0]])
-    return text + (" (date inferred)" if marked and source.date_status == "inferred" else "")
+    return text + (f" ({source.date_mark})" if marked and source.date_mark else "")
 
 
 def paragraph(reading: Reading, evidence: Evidence | None = None, dated: set[str] | None = None) -> str:

@@ -27,7 +27,7 @@ def composition(evidence: Evidence | None = None) -> Markdown:
     ev = evidence or load()
     rows = []
     for s in ev.sources.values():
-        date = escape(s.date) + (" (inferred)" if s.date_status == "inferred" else "")
+        date = escape(s.date) + (f" ({s.date_mark})" if s.date_mark else "")
         rows.append([f"**{escape(s.short_name)}**", escape(s.affiliation), escape(s.outlet), f"{escape(s.kind)}, {date}",
                      str(body_words(s)), "yes, per the page" if s.user_submitted else "no"])
     return list_table(["Source", "Author’s affiliation (as stated)", "Outlet (as stated)", "Kind, date", "Words",

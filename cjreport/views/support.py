@@ -58,11 +58,11 @@ def readable_date(text: str) -> str:
 
 def source_date(sid: str, ev: Evidence, *, inline: bool = False) -> str:
     """A source's date as a reader reads it, marked when it is inferred rather than printed ("August 2024
-    (inferred)"; inside a parenthesis, "August 2024, inferred")."""
+    (date inferred)", "20 August 2024 (year inferred)"; inside a parenthesis, "August 2024, date inferred")."""
     s = ev.sources[sid]
-    if s.date_status != "inferred":
+    if not s.date_mark:
         return readable_date(s.date)
-    return readable_date(s.date) + (", date inferred" if inline else " (inferred)")
+    return readable_date(s.date) + (f", {s.date_mark}" if inline else f" ({s.date_mark})")
 
 
 @dataclass(frozen=True)
@@ -177,7 +177,7 @@ def timing_table(evidence: Evidence) -> Markdown:
     inferred = any(s.date_status == "inferred" for s in ev.sources.values())
     caption = ("Which texts predate which events: for every event the sources mention that came after at least one "
                "text, whether each source was written before it, after it, or in the same period"
-               + ("; * an inferred date" if inferred else ""))
+               + ("; * a date inferred in whole or in part" if inferred else ""))
     return list_table(header, rows, caption=caption, name="table-timing", widths=widths, classes="cj-cards cj-timing")
 
 

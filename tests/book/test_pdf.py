@@ -371,4 +371,4 @@ def test_chronology_in_full_with_inferred_dates_marked(evidence):
     inferred = [s for s in evidence.sources.values() if s.date_status == "inferred"]
     assert inferred, "no source with an inferred date to check"
     for s in inferred:
-        assert squash(f"{source_name(s.id, evidence)}’s text appears (date inferred)") in flat, s.id
+        assert squash(f"{source_name(s.id, evidence)}’s text appears ({s.date_mark})") in flat, s.id

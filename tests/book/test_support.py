@@ -69,7 +69,7 @@ def test_inferred_dates_are_marked_inferred(html_dir, raw):
     for text, s in zip(header, sources.values()):
         assert text.endswith("*") == (s["date_status"] == "inferred"), text
     caption = fold(soup.find(id="table-timing").find("caption").get_text(" "))
-    assert ("* an inferred date" in caption) == any(s["date_status"] == "inferred" for s in sources.values())
+    assert ("* a date inferred in whole or in part" in caption) == any(s["date_status"] == "inferred" for s in sources.values())
 
 
 def test_evidence_tables_count_the_tags_per_source(html_dir, evidence, raw):

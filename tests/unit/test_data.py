@@ -72,3 +72,27 @@ def test_dates_printed_or_inferred_as_the_texts_show(evidence):
     assert (s["002"].date, s["002"].date_status) == ("2023-01-08", "printed")
     for sid in ("000", "003"):
         assert s[sid].date_status == "inferred"
+
+
+def test_a_date_of_which_only_the_year_is_inferred_is_marked_so(data_copy):
+    """Kurbanov's text prints "August 20" and not the year: the book marks "(year inferred)", not "(date inferred)";
+    `inferred` on a printed date is refused in one line naming the file and the source."""
+    from cjreport import load
+    from cjreport.data.errors import DataError
+    from cjreport.views.readings import source_date
+
+    evidence = load(data_copy)
+    partly = [s for s in evidence.sources.values() if s.inferred == "year"]
+    assert partly, "no source whose year alone is inferred: the test has nothing to check"
+    for s in partly:
+        assert source_date(s.id, evidence).endswith("(year inferred)"), s.id
+    whole = [s for s in evidence.sources.values() if s.date_status == "inferred" and s.inferred != "year"]
+    for s in whole:
+        assert source_date(s.id, evidence).endswith("(date inferred)"), s.id
+    path = data_copy / "sources.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("date_status: printed\n", "date_status: printed\n  inferred: year\n", 1), encoding="utf-8")
+    with pytest.raises(DataError) as caught:
+        load(data_copy)
+    line = str(caught.value)
+    assert "sources.yaml" in line and "say what is inferred only of an inferred date" in line and "\n" not in line
