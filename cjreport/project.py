@@ -21,6 +21,8 @@ PDF_NAME = "china-japan-security.pdf"  # the complete book
 # anything else opens the complete book at its page.
 REPORT_PDF_NAME = "china-japan-security-report.pdf"
 REPORT_REFERENCE_PAGES = ("book/glossary", "book/bibliography")
+# sections of the root page the report leaves out: the citation records (its title page says how to cite it)
+REPORT_LEAVES_OUT = ("how-to-cite",)
 
 
 def package_files() -> list[Path]:

@@ -89,10 +89,18 @@ class BookTypstBuilder(TypstBuilder):
         super()._write_doc(startdocname, targetname, title, template, appendices, extra_metadata)
 
     def _assemble_doctree(self, startdocname: str, appendices: list[str]) -> nodes.document:
-        from cjreport.project import REPORT_REFERENCE_PAGES
+        from cjreport.project import REPORT_LEAVES_OUT, REPORT_REFERENCE_PAGES
 
         self.docnames = {startdocname, *appendices}
         tree = self.env.get_doctree(startdocname)
+        if self.document == "report":
+            for ident in REPORT_LEAVES_OUT:
+                found = [s for s in tree.findall(nodes.section) if ident in s["ids"]]
+                if not found:  # a renamed heading would otherwise slip back into the report unnoticed
+                    raise SphinxError(f"{startdocname}: no section #{ident} to leave out of the report "
+                                      "(cjreport/project.py REPORT_LEAVES_OUT)")
+                for section in found:
+                    section.parent.remove(section)
         captioned = [toctree for toctree in tree.findall(addnodes.toctree) if toctree.get("caption")]
         for index, toctree in enumerate(captioned):
             if self.document == "report" and index > 0:

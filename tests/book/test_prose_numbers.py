@@ -154,6 +154,9 @@ def expected() -> dict[str, str]:
         # intro
         "n_quotes": len(quotes), "n_sources": len(ids), "n_questions": len(questions), "n_themes": len(themes),
         "n_cells": len(final), "sources_in_words": word(len(ids)),
+        "n_stances": word(len(scale)), "stance_words": ", ".join(st["label"].lower() for st in codebook["stances"]),
+        "n_coded_twice": len(cells), "n_agreed": sum(first[c] == second[c] for c in cells), "n_alpha": f"{nominal:.2f}",
+        "n_disagreed": len(adjudication), "n_kept_second": sum(r["final"] == r["second"] for r in adjudication),
         # sources
         "n_texts": word(len(ids)).capitalize(), "first_year": years[0], "last_year": years[-1],
         "n_sources_word": word(len(ids)),

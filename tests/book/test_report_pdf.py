@@ -17,7 +17,7 @@ import pikepdf
 import pytest
 import yaml
 
-from cjreport.project import PDF_NAME, REPORT_PDF_NAME, REPORT_REFERENCE_PAGES
+from cjreport.project import PDF_NAME, REPORT_LEAVES_OUT, REPORT_PDF_NAME, REPORT_REFERENCE_PAGES
 from tests.book.test_pdf import PDF, ROOT, _prose, squash
 
 REPORT = ROOT / "_build" / REPORT_PDF_NAME
@@ -102,6 +102,25 @@ def test_the_report_holds_its_part_and_the_reference_pages_and_nothing_else(repo
         assert not any(squash(_title(name)) == squash(item) for item in items), f"{name} is in the report"
     complete = len(pikepdf.open(PDF).pages)
     assert len(report_pages) < complete * 0.5, (len(report_pages), complete)
+
+
+def test_the_report_keeps_the_introductions_sections_but_the_citation_records():
+    """The introduction's sections are the report's front matter (what the texts are, how they were coded, the
+    key findings), all but those REPORT_LEAVES_OUT names; the complete book keeps every one."""
+    def bookmarks(pdf):
+        outline = ET.fromstring(subprocess.run(["pdftohtml", "-xml", "-i", "-stdout", str(pdf)], capture_output=True,
+                                               check=True).stdout)
+        return {squash("".join(i.itertext()).strip()) for i in outline.iter("item")}
+
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    sections = [line[3:].strip() for line in _prose(toc["root"]).splitlines() if line.startswith("## ")]
+    slug = lambda title: re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
+    left_out = [t for t in sections if slug(t) in REPORT_LEAVES_OUT]
+    assert len(left_out) == len(REPORT_LEAVES_OUT), (sections, REPORT_LEAVES_OUT)
+    report, complete = bookmarks(REPORT), bookmarks(PDF)
+    for title in sections:
+        assert squash(title) in complete, title
+        assert (squash(title) in report) == (title not in left_out), title
 
 
 def test_every_link_out_of_the_report_opens_the_complete_book_where_its_words_are(links_out):
