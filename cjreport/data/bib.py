@@ -60,6 +60,35 @@ def _line(path: Path, key: str) -> int | None:
     return None
 
 
+BOOK_STYLE = "cjreport-alpha"  # the bibliography's pybtex style (_config.yml bibtex_default_style)
+
+
+def register_book_style() -> None:
+    """pybtex's alpha style, with two changes for this bibliography:
+    - a corporate author ({{GMA News}}) sorts by its name: its braces sorted after every letter, so that such
+      entries made a second alphabetical run after Z (the 25th reading);
+    - a title keeps the case it is printed in: alpha lowered every word after the first ("ukraine",
+      "south china sea") unless the .bib braced it."""
+    import pybtex.plugin
+    from pybtex.style.formatting.alpha import Style
+    from pybtex.style.sorting.author_year_title import SortingStyle
+    from pybtex.style.template import field, sentence
+
+    class NameSorting(SortingStyle):
+        def person_key(self, person):
+            return super().person_key(person).replace("{", "").replace("}", "")
+
+    class BookStyle(Style):
+        default_sorting_style = f"{BOOK_STYLE}-sorting"
+
+        def format_title(self, e, which_field, as_sentence=True):
+            title = field(which_field)
+            return sentence[title] if as_sentence else title
+
+    pybtex.plugin.register_plugin("pybtex.style.sorting", f"{BOOK_STYLE}-sorting", NameSorting)
+    pybtex.plugin.register_plugin("pybtex.style.formatting", BOOK_STYLE, BookStyle)
+
+
 def cache_plugin_lookups() -> None:
     """Have pybtex look each plug-in up once per process. It scans every installed package's entry points on each
     lookup (about 50 ms here, and a book build makes some 200 of them); the installed packages do not change
@@ -80,15 +109,13 @@ def check(evidence: Evidence, other_bibfiles: list[Path]) -> None:
     """
     # The plug-in classes by name, not through pybtex.plugin.find_plugin: each lookup scans every installed
     # package's entry points (0.04 s each, ten of them), which was a third of `make check`.
+    import pybtex.plugin
     from pybtex.database.input.bibtex import Parser
-    from pybtex.style.formatting.plain import Style
-    from pybtex.style.labels.number import LabelStyle
-    from pybtex.style.names.plain import NameStyle
-    from pybtex.style.sorting.author_year_title import SortingStyle
 
     cache_plugin_lookups()
+    register_book_style()
     sources_yaml = evidence.data_dir / "sources.yaml"
-    style = Style(label_style=LabelStyle, name_style=NameStyle, sorting_style=SortingStyle)
+    style = pybtex.plugin.find_plugin("pybtex.style.formatting", BOOK_STYLE)()  # registered: found without a scan
     problems = Problems()
     for source in evidence.sources.values():
         where = {"line": _line(sources_yaml, source.bibkey), "item": source.id}

@@ -28,6 +28,7 @@ from sphinxcontrib.bibtex.style.referencing import BracketStyle
 from sphinxcontrib.bibtex.style.referencing.author_year import AuthorYearReferenceStyle
 
 from cjreport.chapters import notebook_name
+from cjreport.data.bib import register_book_style
 from cjreport.exports import DOWNLOADS
 from cjreport.project import PDF_NAME, REPORT_PDF_NAME, ROOT, package_files
 from cjreport.sphinx_ext.prose_values import shown_values
@@ -50,6 +51,7 @@ class RoundAuthorYear(AuthorYearReferenceStyle):
 
 sphinxcontrib.bibtex.plugin.register_plugin(
     "sphinxcontrib.bibtex.style.referencing", "author_year_round", RoundAuthorYear)
+register_book_style()  # the bibliography's own style (_config.yml bibtex_default_style)
 
 # Classic scripts from book/_static (vendored UMD builds, see book/_static/vendor/README.md): Chromium runs
 # them on file:// pages, where it refuses ES modules, so the book draws its charts opened from disk too.

@@ -8,7 +8,7 @@ from bs4 import BeautifulSoup
 
 from cjreport.audit import PAGE_BYTES_LIMIT, broken_links, external_resources, heavy_pages, pages, unverified_quotations
 from cjreport.data.quotations import fold
-from cjreport.project import PDF_NAME, REPORT_PDF_NAME
+from cjreport.project import PDF_NAME, REPORT_PDF_NAME, ROOT
 
 
 def _texts(evidence):
@@ -147,3 +147,21 @@ def test_appendix_sets_furniture_and_comments_apart(html_dir, evidence):
     furniture = " ".join(box.get_text(" ") for box in soup.select(".cj-furniture"))
     for phrase in ("You might also like", "Subscribe to our Newsletter", "More on this topic"):
         assert phrase in furniture, phrase
+
+
+def test_the_bibliography_is_one_alphabetical_run_with_titles_in_their_printed_case(html_dir):
+    """A corporate author ({{GMA News}}) once sorted after Z, starting a second run; alpha also lowered every word
+    of a title after the first ("south china sea"). cjreport/data/bib.py register_book_style."""
+    import pybtex.database
+
+    soup = BeautifulSoup((html_dir / "book" / "bibliography.html").read_text(encoding="utf-8"), "html.parser")
+    entries = soup.select("div.citation")
+    firsts = [e.select_one("span.label").get_text().strip("[] ")[0].lower() for e in entries]
+    assert len(entries) >= 20 and firsts == sorted(firsts), "".join(firsts)
+    flat = lambda text: "".join(text.split())  # a span (a Chinese name marked with its language) adds spaces
+    shown = flat(" ".join(e.get_text(" ", strip=True) for e in entries))
+    # every title of the book's own .bib as it is written (braces dropped), in the page
+    bib = pybtex.database.parse_file(str(ROOT / "book" / "references.bib"))
+    titles = [" ".join(e.fields["title"].replace("{", "").replace("}", "").split()) for e in bib.entries.values()
+              if e.type in ("article", "misc")]
+    assert titles and not [t for t in titles if flat(t) not in shown], [t for t in titles if flat(t) not in shown][:5]
