@@ -157,6 +157,9 @@ def expected() -> dict[str, str]:
         "n_stances": word(len(scale)), "stance_words": ", ".join(st["label"].lower() for st in codebook["stances"]),
         "n_coded_twice": len(cells), "n_agreed": sum(first[c] == second[c] for c in cells), "n_alpha": f"{nominal:.2f}",
         "n_disagreed": len(adjudication), "n_kept_second": sum(r["final"] == r["second"] for r in adjudication),
+        "n_recode_cells": len(recode_cells), "n_recode_date": recode_date, "n_recode_questions": word(len(recode_qs)),
+        "n_recode_disagreed": word(sum(first[c] != second[c] for c in recode_cells)),
+        "n_both_silent": len(cells) - len(positioned),
         # sources
         "n_texts": word(len(ids)).capitalize(), "first_year": years[0], "last_year": years[-1],
         "n_sources_word": word(len(ids)),
