@@ -239,22 +239,21 @@ def build(root: Path, out: Path, pdf: bool) -> None:
     manifest.unlink(missing_ok=True)
     log.note("audit: every quotation verbatim, every internal link, nothing loaded from outside")
     _audit(built / "html", evidence)
-    pdfs = PDFS
     if pdf:
         # the PDF edition: Typst, tagged PDF/UA-1 (cjreport/sphinx_ext/typst_pdf.py)
-        for name in pdfs:
+        for name in PDFS:
             (built / "typst" / name).unlink(missing_ok=True)
         pdf_started = time.perf_counter()
         _jupyter_book(root, work, "typst", out, log)
-        for name in pdfs:
+        for name in PDFS:
             if not (built / "typst" / name).exists():
                 raise SystemExit(f"build failed: {built / 'typst' / name} was not produced")
         print(f"PDFs written in {time.perf_counter() - pdf_started:.1f} s", flush=True)
-        for name in pdfs:
+        for name in PDFS:
             shutil.copyfile(built / "typst" / name, built / "html" / "_static" / name)
     _publish(built / "html", out / "html")
     if pdf:
-        for name in pdfs:
+        for name in PDFS:
             shutil.copyfile(built / "typst" / name, out / name)
     if pages_fingerprint(root) != pages_before:
         # edited while building: what Sphinx read may predate the edit, and its times would hide that next time
@@ -264,7 +263,7 @@ def build(root: Path, out: Path, pdf: bool) -> None:
         stamp.write_text(current + "\n")
         shell_stamp.write_text(shell_now + "\n")
         manifest.write_text(_listing(built / "html"))
-    made = "".join(f" and {shown(out / name, root)}" for name in pdfs) if pdf else ""
+    made = "".join(f" and {shown(out / name, root)}" for name in PDFS) if pdf else ""
     print(f"book written: {shown(out / 'html' / 'index.html', root)}{made} in {time.perf_counter() - started:.0f} s; "
           f"full log: {shown(log.path, root)}", flush=True)
 

@@ -187,7 +187,7 @@ class BookTypstBuilder(TypstBuilder):
                 compiler.compile(output=str(Path(self.outdir) / f"{target}.pdf"), pdf_standards=[PDF_STANDARD],
                                  timestamp=_source_date())
                 if document.get("metadata", {}).get("document") == "complete":
-                    # the template's <cj-label-pages>: [label, physical page, printed page number] for every label
+                    # the template's <cj-label-pages>: every label → [physical page, printed page number]
                     pages = json.loads(compiler.query("<cj-label-pages>", field="value", one=True))
                     complete = {"pdf": f"{target}.pdf", "labels": pages}
             except Exception as exc:  # Typst reports one message per problem; the build stops on the first
