@@ -22,7 +22,7 @@ from cjreport import edition
 from cjreport.buildlog import shown
 from cjreport.data.errors import DataError, all_errors
 from cjreport.data.evidence import VERIFIED_ENV, Evidence, data_dir, fingerprint, save_verified
-from cjreport.project import PACKAGE_DIR, PDF_NAME, REPORT_PDF_NAME, commit_epoch, package_files
+from cjreport.project import CACHE_MISS, PACKAGE_DIR, PDF_NAME, REPORT_PDF_NAME, commit_epoch, package_files
 
 PDFS = (PDF_NAME, REPORT_PDF_NAME)  # the complete book and the report on its own (cjreport/sphinx_ext/typst_pdf.py)
 
@@ -174,6 +174,14 @@ def _jupyter_book(root: Path, work: Path, builder: str, out: Path, log) -> None:
            VERIFIED_ENV: str(out / "cjreport" / "evidence.pickle"), "IPYTHONDIR": str(_kernel_profile(out))}
     stage = "pdf" if builder in ("pdflatex", "typst") else builder
     status = log.run(cmd, cwd=root, env=env, stage=stage)
+    if status != 0 and any(CACHE_MISS in line for line in log.warnings):
+        # jupyter-cache, written by chapters executed in parallel processes, once lost a chapter's record in a fresh
+        # clone (two chapters logged with one cache id). Its other chapters are cached, so reading every page again
+        # executes only the lost one.
+        print(f"{stage}: a chapter was missing from the execution cache; reading every page again", flush=True)
+        shutil.rmtree(work / "_build" / ".doctrees", ignore_errors=True)
+        log.warnings.clear()
+        status = log.run(cmd, cwd=root, env=env, stage=stage)
     if status != 0:
         causes = "".join(f"\n{line}" for line in _chapter_errors(log.path, root, out, env))
         raise SystemExit(f"build failed: jupyter-book {builder} exited with {status}; "

@@ -23,6 +23,8 @@ REPORT_PDF_NAME = "china-japan-security-report.pdf"
 REPORT_REFERENCE_PAGES = ("book/glossary", "book/bibliography")
 # sections of the root page the report leaves out: the citation records (its title page says how to cite it)
 REPORT_LEAVES_OUT = ("how-to-cite",)
+# what the build says when a chapter it read is missing from the execution cache (cjreport/sphinx_ext, build.py)
+CACHE_MISS = "not in the execution cache"
 
 
 def package_files() -> list[Path]:

@@ -30,7 +30,7 @@ from sphinxcontrib.bibtex.style.referencing.author_year import AuthorYearReferen
 from cjreport.chapters import notebook_name
 from cjreport.data.bib import register_book_style
 from cjreport.exports import DOWNLOADS
-from cjreport.project import PDF_NAME, REPORT_PDF_NAME, ROOT, package_files
+from cjreport.project import CACHE_MISS, PDF_NAME, REPORT_PDF_NAME, ROOT, package_files
 from cjreport.sphinx_ext.prose_values import shown_values
 
 
@@ -236,7 +236,7 @@ def _executed(app: Sphinx, docname: str, written: Path) -> str:
     try:
         _, notebook = get_cache(folder).merge_match_into_notebook(read_myst_markdown_notebook(text))
     except KeyError:
-        raise RuntimeError(f"{docname}.md: not in the execution cache ({folder}); run `make book` again") from None
+        raise RuntimeError(f"{docname}.md: {CACHE_MISS} ({folder}); run `make book` again") from None
     return nbformat.writes(notebook)
 
 
