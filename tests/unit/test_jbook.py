@@ -34,3 +34,38 @@ def test_the_builds_kernels_talk_over_sockets_of_their_own(tmp_path, monkeypatch
         assert Path(info["ip"]).parent == Path(tempfile.gettempdir())
         left = list(Path(info["ip"]).parent.glob(Path(info["ip"]).name + "-*"))
         assert not left, f"sockets left behind after the kernel stopped: {left}"
+
+
+class _Log:
+    """A build log whose first stage run fails the way a lost execution-cache record does, then succeeds."""
+
+    def __init__(self, path: Path, failures: int):
+        self.path, self.failures, self.runs, self.warnings = path, failures, [], []
+
+    def run(self, cmd, *, cwd, env, stage) -> int:
+        self.runs.append(stage)
+        if len(self.runs) <= self.failures:
+            self.warnings.append(f"{stage}: RuntimeError: book/quotation-index.md: not in the execution cache (x)")
+            return 1
+        return 0
+
+
+def test_a_chapter_lost_from_the_execution_cache_is_read_again_once(tmp_path, capsys):
+    """jupyter-cache once lost a chapter's record in a fresh clone (chapters executed in parallel processes):
+    the stage runs again, once, with Sphinx's environment dropped so every page is read; a second loss fails."""
+    from cjreport import build
+    from cjreport.project import CACHE_MISS
+
+    work = tmp_path / "work"
+    (work / "_build" / ".doctrees").mkdir(parents=True)
+    log = _Log(tmp_path / "build.log", failures=1)
+    build._jupyter_book(tmp_path, work, "html", tmp_path, log)
+    assert log.runs == ["html", "html"] and not (work / "_build" / ".doctrees").exists()
+    assert "missing from the execution cache" in capsys.readouterr().out
+    again = _Log(tmp_path / "build.log", failures=2)
+    try:
+        build._jupyter_book(tmp_path, work, "html", tmp_path, again)
+    except SystemExit as stop:
+        assert "build failed" in str(stop) and again.runs == ["html", "html"]
+    else:
+        raise AssertionError(f"a second {CACHE_MISS!r} did not fail the build")
