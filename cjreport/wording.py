@@ -115,6 +115,20 @@ def share(part: int, whole: int, noun: str) -> str:
     return f"{number_word(part, zero='none')} of the {number_word(whole)} {plural(noun, whole)}"
 
 
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December")
+
+
+def long_date(iso: str) -> str:
+    """An ISO date as a reader writes it, to the precision it has: "2024" stays, "2024-08" is "August 2024",
+    "2022-09-30" is "30 September 2022" (no leading zero)."""
+    parts = iso.split("-")
+    if len(parts) == 1:
+        return iso
+    month = MONTHS[int(parts[1]) - 1]
+    return f"{month} {parts[0]}" if len(parts) == 2 else f"{int(parts[2])} {month} {parts[0]}"
+
+
 def numbers(*ns: int, limit: int = WORDS_UP_TO) -> list[str]:
     """Several counts in one sentence, in one form: all in words, or all in digits when any is above the limit
     ("twelve of 25" mixes the two; "12 of 25" does not)."""

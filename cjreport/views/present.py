@@ -9,7 +9,7 @@ import html
 import re
 from collections import Counter
 
-from cjreport import edition
+from cjreport import edition, wording
 from cjreport.data import excerpts
 from cjreport.data.evidence import Evidence, load
 from cjreport.views.markup import Markdown, escape, join, list_table
@@ -536,11 +536,19 @@ def event_readings(evidence: Evidence | None = None) -> Markdown:
 
 
 def source_list(evidence: Evidence | None = None) -> Markdown:
-    """The corpus in one paragraph: each source by name, title and year, linked to its citation (the profiles in
-    the sources chapter have the author, outlet and how each date was established). One paragraph, not a list,
-    so that the home page's citation records still fit beside it on the PDF's pages."""
+    """The corpus in one paragraph: each source by name, title, outlet and date, linked to its citation. The outlet
+    is the head of sources.yaml's statement of it (before its parenthesis, which says how the page names it; the
+    composition table in the sources chapter gives it whole); a date not printed on the page says what is
+    inferred. One paragraph, not a list, so that the home page's citation records still fit beside it on the
+    PDF's pages."""
     ev = _ev(evidence)
-    return Markdown("; ".join(f"{cite(s.id, ev)}, *{escape(s.title.rstrip('.'))}*" for s in ev.sources.values()) + ".\n")
+    entries = []
+    for s in ev.sources.values():
+        outlet = s.outlet.split(" (")[0]
+        outlet = f"outlet {outlet[:1].lower()}{outlet[1:]}" if outlet.startswith("Not ") else f"in {escape(outlet)}"
+        date = wording.long_date(s.date) + (f" ({s.date_mark})" if s.date_mark else "")
+        entries.append(f"{cite(s.id, ev)}, *{escape(s.title.rstrip('.'))}*, {outlet}, {date}")
+    return Markdown("; ".join(entries) + ".\n")
 
 
 def appendix_contents(evidence: Evidence | None = None) -> Markdown:

@@ -99,3 +99,10 @@ def test_kurbanov_motive_finding_is_worded_from_the_book_coding(evidence):
         assert "takes no position of his own" in sentence, sentence
     if not any(takes_none):
         assert "no position" not in sentence, sentence
+
+
+def test_a_date_is_written_to_the_precision_it_has():
+    assert wording.long_date("2024") == "2024"
+    assert wording.long_date("2024-08") == "August 2024"
+    assert wording.long_date("2022-09-30") == "30 September 2022"
+    assert wording.long_date("2023-01-08") == "8 January 2023"
