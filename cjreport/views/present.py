@@ -141,11 +141,13 @@ def positions(question_id: str, evidence: Evidence | None = None) -> Markdown:
             continue
         title = f"{source_name(sid, ev)}: {stance_symbol(code.stance)} {stance_label(code.stance, ev)}"
         home = homes(ev)
-        body, elsewhere = [f"{escape(code.rationale)}"], []
+        shown_elsewhere = [qid for qid in code.quotations if home.get(qid) != (question_id, sid)]
+        rationale, linked = _rationale_with_links(code.rationale, shown_elsewhere, ev)
+        body, elsewhere = [rationale], []
         for qid in code.quotations:
             if home.get(qid) == (question_id, sid):
                 body.append(f"({evidence_label(qid)})=\n" + quote(qid, ev).text.strip())
-            else:
+            elif qid not in linked:
                 elsewhere.append(quote_ref(qid, ev))
         if elsewhere:  # one line for all of them: a label repeated per quotation read as machine output
             body.append("*Also cited here:* " + "; ".join(elsewhere))
@@ -157,6 +159,35 @@ def positions(question_id: str, evidence: Evidence | None = None) -> Markdown:
     if silent:
         parts.append(f"*Not addressed by:* {escape(listing(silent))}.")
     return Markdown("\n\n".join(parts) + "\n")
+
+
+def _rationale_with_links(rationale: str, qids: list[str], ev: Evidence) -> tuple[str, set[str]]:
+    """The coder's reason as MyST, each of `qids` (quotations displayed in full elsewhere) that the reason already
+    quotes linked right after its words, "“…aggressive moves by Beijing” (Q20)", instead of a second line repeating
+    the words ("Also cited here"); returns the text and the quotations so linked. A quoted span links the first
+    quotation whose text holds it, and each quotation is linked once."""
+    spans = [m for m in re.finditer(r"“([^”]+)”", rationale)]
+    linked: dict[int, str] = {}
+    for qid in qids:
+        q = ev.quotations[qid]
+        for i, m in enumerate(spans):
+            words = fold(m.group(1).strip(" ,.;:"))
+            if i not in linked and words and words in fold(q.text):
+                linked[i] = qid
+                break
+    out, at = [], 0
+    for i, m in enumerate(spans):
+        if i not in linked:
+            continue
+        qid = linked[i]
+        q = ev.quotations[qid]
+        number = reference_numbers(ev)[qid]
+        who = "" if q.voice == "author" else f"{q.reported_as(ev.sources[q.source].short_name)}, "
+        target = evidence_label(qid) if qid in homes(ev) else q.label
+        out += [escape(rationale[at:m.end()]), f" ({{ref}}`{_ref_text(who + number)} <{target}>`)"]
+        at = m.end()
+    out.append(escape(rationale[at:]))
+    return "".join(part for part in out if part), set(linked.values())
 
 
 def positions_label(question_id: str) -> str:
