@@ -155,11 +155,13 @@ def key_finding_list(evidence: Evidence | None = None, most: int = MOST) -> list
             kind, f.question, f.stances, check.text, check, sum(len(h) for h in f.stances.values()), len(ev.sources),
             tuple(v.left_out for v, r in zip(variants, held) if v.kind == "without" and r is False),
             by_kind.get("second"), by_kind.get("not-chosen"), by_kind.get("explicit")))
-    # the firmest first: the largest share of its tests survived (three of six before two of five), then the most
-    # sources taking a position; a reader who stops early has read the findings that hold most often
-    def firmness(k: KeyFinding) -> tuple[float, int]:
+    # the findings on what the texts state first, then those resting in part on positions the coders infer (a
+    # 28th reading: the headline verbs "agree" and "hold" read as the sources' own words); within each, the firmest
+    # first: the largest share of its tests survived (three of six before two of five), then the most sources
+    # taking a position; a reader who stops early has read the findings that hold most often
+    def firmness(k: KeyFinding) -> tuple[bool, float, int]:
         passed, tests = tests_passed(k)
-        return (-passed / tests if tests else 0.0, -k.takers)
+        return (rests_on_inference(k), -passed / tests if tests else 0.0, -k.takers)
     return sorted(out, key=firmness)
 
 
@@ -167,6 +169,18 @@ NOT_CHOSEN = "with the codes the adjudication did not choose"
 SECOND = "under the second coder’s codes"
 EXPLICIT = "with implied positions set aside"
 CODERS_AGREE = "The coders’ disagreements do not change it."
+
+
+def rests_on_inference(k: KeyFinding) -> bool:
+    """Whether a finding stands only with the positions the coders infer: it fails with implied positions set
+    aside. The home page lists these after the others, under a lead of their own (INFERRED_LEAD)."""
+    return k.under_explicit is False
+
+
+STATED_LEAD = "**On what the texts state.**"
+INFERRED_LEAD = ("**Resting in part on what the coders infer.** These findings fail when the positions the coders "
+                 "infer, rather than find stated, are set aside: read them as the coding’s reading of the texts, "
+                 "not as what the sources say in so many words.")
 
 
 def recodings(k: KeyFinding) -> list[tuple[bool | None, str]]:
@@ -267,7 +281,11 @@ def key_findings(evidence: Evidence | None = None, most: int = MOST) -> Markdown
     if not found:
         return Markdown("On no question do two or more sources take a position of their own.\n")
     parts = []
-    for k in found:
+    for i, k in enumerate(found):
+        if i == 0 and not rests_on_inference(k):
+            parts.append(Markdown(STATED_LEAD + "\n"))
+        if rests_on_inference(k) and (i == 0 or not rests_on_inference(found[i - 1])):
+            parts.append(Markdown(INFERRED_LEAD + "\n"))
         evidence_links = "; ".join(quote_ref(ev.coding[(k.question, sid)].quotations[0], ev,
                                              words=position_words(k.question, sid, ev))
                                    for stance, held in k.held.items() for sid in held)

@@ -30,7 +30,7 @@ from cjreport.data.readers import read_yaml
 from cjreport.data.errors import DataError, Problems
 from cjreport.data.evidence import Evidence, load
 from cjreport.views.markup import Markdown, escape, list_table
-from cjreport.wording import listing, number_word
+from cjreport.wording import listing, long_date, number_word
 from cjreport.views.present import pointer_words, reference_numbers, source_name
 from cjreport.data.quotations import Quotation, fold
 
@@ -208,19 +208,12 @@ def _quotes_from(before: str, quote: Quotation) -> bool:
                for pattern in QUOTED for found in pattern.findall(sentence))
 
 
-MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-          "November", "December"]
-
-
 def source_date(sid: str, evidence: Evidence | None = None, *, marked: bool = True) -> str:
     """A source's date in words, from data/sources.yaml, marked when it is inferred (unless `marked` is false):
     '30 September 2022', 'August 2024 (date inferred)'. Readings name dates through [[date:<id>]] so the date
     has one home."""
     source = (evidence or load()).sources[sid]
-    parts = source.date.split("-")
-    words = [str(int(parts[2]))] if len(parts) > 2 else []
-    words += [MONTHS[int(parts[1]) - 1]] if len(parts) > 1 else []
-    text = " ".join(words + [parts[0]])
+    text = long_date(source.date)
     return text + (f" ({source.date_mark})" if marked and source.date_mark else "")
 
 

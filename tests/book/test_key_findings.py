@@ -158,12 +158,33 @@ def test_strength_follows_a_changed_coding(evidence, data_copy, monkeypatch):
 
 
 def test_key_findings_come_firmest_first(evidence, printed):
-    """The home page lists the findings firmest first: by the share of its tests each survives, largest first (a
-    twelfth reading found "three of six" printed after "two of five"), then by how many sources take a position."""
+    """The home page lists the findings on what the texts state first, then those that fail with implied positions
+    set aside (a 28th reading); within each, firmest first: by the share of its tests each survives, largest first
+    (a twelfth reading found "three of six" printed after "two of five"), then by how many sources take a
+    position."""
     found = findings.key_finding_list(evidence)
-    shares = [(-findings.tests_passed(k)[0] / findings.tests_passed(k)[1], -k.takers) for k in found]
+    shares = [(findings.rests_on_inference(k), -findings.tests_passed(k)[0] / findings.tests_passed(k)[1], -k.takers)
+              for k in found]
     assert shares == sorted(shares), shares
     assert list(printed) == [k.question for k in found]
+
+
+def test_findings_resting_on_inferred_positions_come_under_their_own_lead(html_dir, data):
+    """Every finding printed after the lead "Resting in part on what the coders infer" fails when the implied
+    positions are set aside, recomputed here from coding.csv's rationales; every finding before it holds then."""
+    final, _, _, sources, _, _, explicit = data
+    soup = BeautifulSoup((html_dir / "book" / "intro.html").read_text(encoding="utf-8"), "html.parser")
+    lead = next((p for p in soup.find_all("p") if p.get_text().startswith("Resting in part on what the coders infer")), None)
+    after = set()
+    if lead is not None:
+        after = {div["id"].removeprefix("finding-") for div in lead.find_all_next("div", class_="cj-key-finding")}
+    seen = {div["id"].removeprefix("finding-") for div in soup.select("div.cj-key-finding[id^='finding-']")}
+    for question in seen:
+        among = list(sources)
+        stances = {final[(question, s)] for s in among if final[(question, s)] in POS}
+        kind, stance = ("agreement", stances.pop()) if len(stances) == 1 else ("split", None)
+        holds_explicit = _holds(question, explicit, among, kind, stance)
+        assert (question in after) == (not holds_explicit), (question, holds_explicit)
 
 
 def test_implied_positions_are_named_beside_the_finding(printed, data):
