@@ -16,7 +16,7 @@ from cjreport.views.markup import Markdown, escape, join, list_table
 from cjreport.data.quotations import Quotation, fold
 from cjreport.views.homes import evidence_label, homes
 from cjreport.views.style import stance_symbol
-from cjreport.wording import is_plural_name, listing, number_word, possessive, verb  # number_word: chapters import it from here
+from cjreport.wording import is_plural_name, listing, number_word, possessive  # number_word: chapters import it from here
 
 
 def _ev(evidence: Evidence | None) -> Evidence:

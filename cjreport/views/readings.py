@@ -112,50 +112,60 @@ def _load(path: Path, bibfile: Path, ev: Evidence) -> list[Reading]:
     themes = {t.id for t in ev.codebook.themes}
     keys = bib_keys(bibfile) if any(r.concepts or CITE.search(r.text) for r in records) else set()
     readings = []
+    problems = Problems()  # each record's first problem, all records at once
     for record, line in zip(records, lines):
-        def fail(message: str) -> DataError:
-            return DataError(path, message, line=line, item=record.id)
-
-        if record.theme not in themes and record.theme not in GROUPS:
-            raise fail(f"theme {record.theme!r} is neither a theme of codebook.yaml nor one of {', '.join(GROUPS)}")
-        if record.theme == "same-event" and not record.title:
-            raise fail("a same-event reading needs a title naming the event")
-        seen: set[str] = set()
-        for qid in record.rests_on:
-            if qid in seen:
-                raise fail(f"rests_on names {qid!r} twice")
-            seen.add(qid)
-            if qid not in ev.quotations:
-                raise fail(f"rests_on: unknown quotation id {qid!r}")
-        marked = [m for m in MARKER.findall(record.text) if not m.startswith("date:")]
-        for mark in MARKER.findall(record.text):
-            if mark.startswith("date:") and mark[5:] not in ev.sources:
-                raise fail(f"[[{mark}]] names no source (write [[date:<source id>]])")
-        for qid in marked:
-            if qid not in seen:
-                raise fail(f"the text marks [[{qid}]], which is not in rests_on")
-        unmarked = [q for q in record.rests_on if q not in marked]
-        if unmarked:
-            raise fail(f"rests_on {unmarked[0]!r} is not marked in the text (write [[{unmarked[0]}]] where the "
-                       "paragraph leans on it)")
-        cited = [key.strip() for group in CITE.findall(record.text) for key in group.split(",")]
-        for key in cited:
-            if key not in record.concepts:
-                raise fail(f"the text cites {key!r}, which is not in concepts")
-        for key in record.concepts:
-            if key not in cited:
-                raise fail(f"concept {key!r} is not cited in the text (use {{cite:t}}`{key}` or {{cite:p}}`{key}`)")
-            if key not in keys:
-                raise fail(f"concept {key!r} is not an entry of {bibfile.name}: cite only works found and added there")
-        quoted_in = " ".join(fold(ev.quotations[q].text) for q in record.rests_on)
-        bare = MARKER.sub("", record.text)
-        for phrase in (p for pattern in QUOTED for p in pattern.findall(bare)):
-            if fold(phrase).strip() not in quoted_in:
-                raise fail(f"“{phrase[:60]}” is in quotation marks but is not verbatim in any quotation it rests on")
-        readings.append(Reading(record.id, record.theme, record.title, record.text.strip(), tuple(record.rests_on),
-                                tuple(record.concepts)))
+        with problems.each():
+            readings.append(_reading(record, line, path, themes, keys, bibfile, ev))
+    problems.raise_any()
     _check_argument_kinds(readings, ev)
     return readings
+
+
+def _reading(record: ReadingRecord, line: int | None, path: Path, themes: set[str], keys: set[str], bibfile: Path,
+             ev: Evidence) -> Reading:
+    """One record of readings.yaml, checked: its theme, its quotations and markers, its concepts and the words it
+    puts in quotation marks (verbatim in a quotation it rests on). Raises the record's first problem."""
+    def fail(message: str) -> DataError:
+        return DataError(path, message, line=line, item=record.id)
+
+    if record.theme not in themes and record.theme not in GROUPS:
+        raise fail(f"theme {record.theme!r} is neither a theme of codebook.yaml nor one of {', '.join(GROUPS)}")
+    if record.theme == "same-event" and not record.title:
+        raise fail("a same-event reading needs a title naming the event")
+    seen: set[str] = set()
+    for qid in record.rests_on:
+        if qid in seen:
+            raise fail(f"rests_on names {qid!r} twice")
+        seen.add(qid)
+        if qid not in ev.quotations:
+            raise fail(f"rests_on: unknown quotation id {qid!r}")
+    marked = [m for m in MARKER.findall(record.text) if not m.startswith("date:")]
+    for mark in MARKER.findall(record.text):
+        if mark.startswith("date:") and mark[5:] not in ev.sources:
+            raise fail(f"[[{mark}]] names no source (write [[date:<source id>]])")
+    for qid in marked:
+        if qid not in seen:
+            raise fail(f"the text marks [[{qid}]], which is not in rests_on")
+    unmarked = [q for q in record.rests_on if q not in marked]
+    if unmarked:
+        raise fail(f"rests_on {unmarked[0]!r} is not marked in the text (write [[{unmarked[0]}]] where the "
+                   "paragraph leans on it)")
+    cited = [key.strip() for group in CITE.findall(record.text) for key in group.split(",")]
+    for key in cited:
+        if key not in record.concepts:
+            raise fail(f"the text cites {key!r}, which is not in concepts")
+    for key in record.concepts:
+        if key not in cited:
+            raise fail(f"concept {key!r} is not cited in the text (use {{cite:t}}`{key}` or {{cite:p}}`{key}`)")
+        if key not in keys:
+            raise fail(f"concept {key!r} is not an entry of {bibfile.name}: cite only works found and added there")
+    quoted_in = " ".join(fold(ev.quotations[q].text) for q in record.rests_on)
+    bare = MARKER.sub("", record.text)
+    for phrase in (p for pattern in QUOTED for p in pattern.findall(bare)):
+        if fold(phrase).strip() not in quoted_in:
+            raise fail(f"“{phrase[:60]}” is in quotation marks but is not verbatim in any quotation it rests on")
+    return Reading(record.id, record.theme, record.title, record.text.strip(), tuple(record.rests_on),
+                   tuple(record.concepts))
 
 
 def _check_argument_kinds(readings: list[Reading], ev: Evidence) -> None:

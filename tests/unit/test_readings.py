@@ -187,6 +187,25 @@ def test_unknown_theme_is_refused(broken):
     assert "'weather'" in broken(change)
 
 
+def test_problems_in_several_readings_are_reported_in_one_run(data_copy):
+    """Two broken records, two lines, one run: a maintainer fixes both at once (a bad-input check of the 28th
+    round found only the first reported)."""
+    from cjreport.data.errors import all_errors
+
+    path = data_copy / "readings.yaml"
+    records = yaml.safe_load(path.read_text(encoding="utf-8"))
+    records[0]["text"] += " The text calls this “a wholly invented phrase”."
+    records[-1]["rests_on"].append("q999-nowhere")
+    path.write_text(yaml.safe_dump(records, allow_unicode=True, sort_keys=False, width=1000), encoding="utf-8")
+    with pytest.raises(DataError) as info:
+        readings.load_readings(load(data_copy), BIB)
+    lines = [str(e) for e in all_errors(info.value)]
+    assert len(lines) == 2, lines
+    assert f"[{records[0]['id']}]" in lines[0] and "not verbatim" in lines[0], lines
+    assert f"[{records[-1]['id']}]" in lines[1] and "q999-nowhere" in lines[1], lines
+    assert all(line.startswith("data/readings.yaml:") and "\n" not in line for line in lines), lines
+
+
 def test_line_number_points_at_the_record(data_copy):
     """Edited by text, not re-dumped, so the line in the message is the record's line in the file."""
     path = data_copy / "readings.yaml"
