@@ -184,10 +184,19 @@ def _rationale_with_links(rationale: str, qids: list[str], ev: Evidence) -> tupl
         number = reference_numbers(ev)[qid]
         who = "" if q.voice == "author" else f"{q.reported_as(ev.sources[q.source].short_name)}, "
         target = evidence_label(qid) if qid in homes(ev) else q.label
-        out += [escape(rationale[at:m.end()]), f" ({{ref}}`{_ref_text(who + number)} <{target}>`)"]
+        out += [_escape_spaced(rationale[at:m.end()]), f" ({{ref}}`{_ref_text(who + number)} <{target}>`)"]
         at = m.end()
-    out.append(escape(rationale[at:]))
-    return "".join(part for part in out if part), set(linked.values())
+    out.append(_escape_spaced(rationale[at:]))
+    return "".join(out), set(linked.values())
+
+
+def _escape_spaced(text: str) -> str:
+    """escape() for a piece of a sentence: the space at either end stays (escape strips it, and a 29th reading
+    found "(Q57)and" where the reason went on after a link)."""
+    core = text.strip()
+    if not core:
+        return text and " "
+    return (" " if text[:1].isspace() else "") + escape(core) + (" " if text[-1:].isspace() else "")
 
 
 def positions_label(question_id: str) -> str:

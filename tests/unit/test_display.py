@@ -173,3 +173,26 @@ def test_both_layouts_of_a_chart_carry_its_data_once(evidence):
     # places its rows differently and keeps its own
     assert "datasets" not in _chart_scripts(charts.stance_matrix(evidence))["cj-chart-spec-narrow"]
     assert _chart_scripts(charts.timeline(evidence))["cj-chart-spec-narrow"]["datasets"]
+
+
+def test_a_position_card_keeps_its_reason_whole_around_the_links_it_adds(evidence):
+    """A card links a quotation its reason already quotes right after those words, "“…” (Q20)"; taking the links
+    out must give back the reason as written, every space kept (a 29th reading found "(Q57)and")."""
+    import re
+
+    from cjreport.views import present
+    from cjreport.views.markup import escape
+
+    link = re.compile(r" \(\{ref\}`[^`]*`\)")
+    linked = 0
+    for question in evidence.codebook.questions:
+        text = present.positions(question, evidence).text
+        for sid in evidence.sources:
+            code = evidence.coding[(question, sid)]
+            if code.stance == "not_addressed":
+                continue
+            paragraphs = [para.split("\n:::")[0] for para in text.split("\n\n")]  # a card's fence may close it
+            first = next((para for para in paragraphs if link.sub("", para) == escape(code.rationale)), None)
+            assert first is not None, (question, sid)
+            linked += first != escape(code.rationale)
+    assert linked, "no reason got a link: the test would test nothing"
