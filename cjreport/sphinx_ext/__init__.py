@@ -27,7 +27,7 @@ from sphinx.util.docutils import SphinxDirective
 from sphinxcontrib.bibtex.style.referencing import BracketStyle
 from sphinxcontrib.bibtex.style.referencing.author_year import AuthorYearReferenceStyle
 
-from cjreport.chapters import notebook_name
+from cjreport.chapters import is_notebook, notebook_name
 from cjreport.data.bib import register_book_style
 from cjreport.exports import DOWNLOADS
 from cjreport.project import CACHE_MISS, PDF_NAME, REPORT_PDF_NAME, ROOT, package_files
@@ -214,9 +214,14 @@ def _on_env_before_read_docs(app: Sphinx, env: Any, docnames: list[str]) -> None
 
 
 def _notebooks(app: Sphinx) -> dict[str, Path]:
-    """This build's notebook pages: myst-nb writes each beside the output directory (jupyter_execute/)."""
+    """This build's notebook pages: myst-nb writes each beside the output directory (jupyter_execute/). A page
+    counts only while its front matter names a kernel: jupyter_execute/ keeps the copy of a page that has
+    stopped being a notebook, and an incremental build then offered it for download (a page given a Jupytext
+    header and then rid of it kept its download link until a clean build)."""
     executed = Path(app.outdir).parent / "jupyter_execute"
-    found = {doc: executed / f"{doc}.ipynb" for doc in sorted(app.env.found_docs)}
+    root = Path(app.srcdir)
+    found = {doc: executed / f"{doc}.ipynb" for doc in sorted(app.env.found_docs)
+             if (root / f"{doc}.md").is_file() and is_notebook(doc, root)}
     return {doc: path for doc, path in found.items() if path.exists()}
 
 

@@ -69,3 +69,24 @@ def test_a_chapter_lost_from_the_execution_cache_is_read_again_once(tmp_path, ca
         assert "build failed" in str(stop) and again.runs == ["html", "html"]
     else:
         raise AssertionError(f"a second {CACHE_MISS!r} did not fail the build")
+
+
+def test_a_page_that_stopped_being_a_notebook_is_not_offered_as_one(tmp_path):
+    """jupyter_execute/ keeps the executed copy of a page after its Jupytext header is removed; the build offers a
+    download only for pages whose front matter still names a kernel (an incremental build kept the glossary's
+    link and notebook after it stopped being one, and test_reproducible's clean build differed)."""
+    from types import SimpleNamespace
+
+    from cjreport.sphinx_ext import _notebooks
+
+    header = "---\nkernelspec:\n  name: python3\n  display_name: Python 3\n---\n\n# A\n"
+    (tmp_path / "book").mkdir()
+    (tmp_path / "book" / "still.md").write_text(header, encoding="utf-8")
+    (tmp_path / "book" / "stopped.md").write_text("# B\n", encoding="utf-8")
+    executed = tmp_path / "_build" / "jupyter_execute" / "book"
+    executed.mkdir(parents=True)
+    for name in ("still", "stopped"):
+        (executed / f"{name}.ipynb").write_text("{}", encoding="utf-8")
+    app = SimpleNamespace(outdir=str(tmp_path / "_build" / "html"), srcdir=str(tmp_path),
+                          env=SimpleNamespace(found_docs={"book/still", "book/stopped"}))
+    assert list(_notebooks(app)) == ["book/still"]
