@@ -11,6 +11,7 @@ from collections import Counter
 
 from cjreport import edition, wording
 from cjreport.data import excerpts
+from cjreport.data.corpus import Source
 from cjreport.data.evidence import Evidence, load
 from cjreport.views.markup import Markdown, escape, join, list_table
 from cjreport.data.quotations import Quotation, fold
@@ -142,7 +143,7 @@ def positions(question_id: str, evidence: Evidence | None = None) -> Markdown:
         title = f"{source_name(sid, ev)}: {stance_symbol(code.stance)} {stance_label(code.stance, ev)}"
         home = homes(ev)
         shown_elsewhere = [qid for qid in code.quotations if home.get(qid) != (question_id, sid)]
-        rationale, linked = _rationale_with_links(code.rationale, shown_elsewhere, ev)
+        rationale, linked = _rationale_with_links(code.rationale, shown_elsewhere, ev, home)
         body, elsewhere = [rationale], []
         for qid in code.quotations:
             if home.get(qid) == (question_id, sid):
@@ -161,7 +162,8 @@ def positions(question_id: str, evidence: Evidence | None = None) -> Markdown:
     return Markdown("\n\n".join(parts) + "\n")
 
 
-def _rationale_with_links(rationale: str, qids: list[str], ev: Evidence) -> tuple[str, set[str]]:
+def _rationale_with_links(rationale: str, qids: list[str], ev: Evidence,
+                          home: dict[str, tuple[str, str]]) -> tuple[str, set[str]]:
     """The coder's reason as MyST, each of `qids` (quotations displayed in full elsewhere) that the reason already
     quotes linked right after its words, "“…aggressive moves by Beijing” (Q20)", instead of a second line repeating
     the words ("Also cited here"); returns the text and the quotations so linked. A quoted span links the first
@@ -176,15 +178,15 @@ def _rationale_with_links(rationale: str, qids: list[str], ev: Evidence) -> tupl
                 linked[i] = qid
                 break
     out, at = [], 0
+    numbers = reference_numbers(ev) if linked else {}
     for i, m in enumerate(spans):
         if i not in linked:
             continue
         qid = linked[i]
         q = ev.quotations[qid]
-        number = reference_numbers(ev)[qid]
         who = "" if q.voice == "author" else f"{q.reported_as(ev.sources[q.source].short_name)}, "
-        target = evidence_label(qid) if qid in homes(ev) else q.label
-        out += [_escape_spaced(rationale[at:m.end()]), f" ({{ref}}`{_ref_text(who + number)} <{target}>`)"]
+        target = evidence_label(qid) if qid in home else q.label
+        out += [_escape_spaced(rationale[at:m.end()]), f" ({{ref}}`{_ref_text(who + numbers[qid])} <{target}>`)"]
         at = m.end()
     out.append(_escape_spaced(rationale[at:]))
     return "".join(out), set(linked.values())
@@ -586,9 +588,16 @@ def source_list(evidence: Evidence | None = None) -> Markdown:
     for s in ev.sources.values():
         outlet = s.outlet.split(" (")[0]
         outlet = f"outlet {outlet[:1].lower()}{outlet[1:]}" if outlet.startswith("Not ") else f"in {escape(outlet)}"
-        date = wording.long_date(s.date) + (f" ({s.date_mark})" if s.date_mark else "")
-        entries.append(f"{cite(s.id, ev)}, *{escape(s.title.rstrip('.'))}*, {outlet}, {date}")
+        entries.append(f"{cite(s.id, ev)}, *{escape(s.title.rstrip('.'))}*, {outlet}, {source_date(s)}")
     return Markdown("; ".join(entries) + ".\n")
+
+
+def source_date(source: Source, *, marked: bool = True) -> str:
+    """A source's date in words, to the precision sources.yaml gives it, marked when it is inferred (unless
+    `marked` is false): '30 September 2022', 'August 2024 (date inferred)'. The corpus list and the readings'
+    [[date:<id>]] both write it so."""
+    text = wording.long_date(source.date)
+    return text + (f" ({source.date_mark})" if marked and source.date_mark else "")
 
 
 def appendix_contents(evidence: Evidence | None = None) -> Markdown:

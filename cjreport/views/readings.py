@@ -30,8 +30,8 @@ from cjreport.data.readers import read_yaml
 from cjreport.data.errors import DataError, Problems
 from cjreport.data.evidence import Evidence, load
 from cjreport.views.markup import Markdown, escape, list_table
-from cjreport.wording import listing, long_date, number_word
-from cjreport.views.present import pointer_words, reference_numbers, source_name
+from cjreport.wording import listing, number_word
+from cjreport.views.present import pointer_words, reference_numbers, source_name, source_date as present_source_date
 from cjreport.data.quotations import Quotation, fold
 
 READING_ID = schema.READING_ID
@@ -224,9 +224,7 @@ def source_date(sid: str, evidence: Evidence | None = None, *, marked: bool = Tr
     """A source's date in words, from data/sources.yaml, marked when it is inferred (unless `marked` is false):
     '30 September 2022', 'August 2024 (date inferred)'. Readings name dates through [[date:<id>]] so the date
     has one home."""
-    source = (evidence or load()).sources[sid]
-    text = long_date(source.date)
-    return text + (f" ({source.date_mark})" if marked and source.date_mark else "")
+    return present_source_date((evidence or load()).sources[sid], marked=marked)
 
 
 def paragraph(reading: Reading, evidence: Evidence | None = None, dated: set[str] | None = None) -> str:
