@@ -198,15 +198,18 @@ def _speaker(quote: Quotation, ev: Evidence) -> str:
     return f"a reader comment below {source}’s article"
 
 
-def quote_ref(qid: str, evidence: Evidence | None = None, *, quoted: bool = False) -> str:
+def quote_ref(qid: str, evidence: Evidence | None = None, *, quoted: bool = False, speaker: bool = True) -> str:
     """A short inline reference to a quotation, linking to the passage shown in full in the appendix: its speaker,
     its reference number (as the appendix and the quotation index number it, so a reader of the PDF can find it)
     and the words that carry it — Roy, Q20: …“a series of aggressive moves by Beijing”…. Where the sentence
     already quotes the passage (`quoted`), the reference gives only speaker and number: the words are in the
-    sentence. MyST; the words are the source's own, so the built book's audit of quoted passages accepts them."""
+    sentence. Without `speaker` (the reference before it in one citation has the same speaker), the number leads.
+    MyST; the words are the source's own, so the built book's audit of quoted passages accepts them."""
     ev = evidence or load()
     quote = ev.quotations[qid]
-    text = f"{_speaker(quote, ev)}, {reference_numbers(ev)[qid]}"
+    text = reference_numbers(ev)[qid]
+    if speaker:
+        text = f"{_speaker(quote, ev)}, {text}"
     if not quoted:
         text += f": {pointer_words(quote)}"
     return f"{{ref}}`{_role_safe(text)} <{quote.label}>`"
@@ -227,25 +230,85 @@ def source_date(sid: str, evidence: Evidence | None = None, *, marked: bool = Tr
     return present_source_date((evidence or load()).sources[sid], marked=marked)
 
 
+# A sentence ends at a full stop, question or exclamation mark outside quotation marks, before white space and a
+# capital, an opening quotation mark, a role or the paragraph's end, and not after an abbreviation (U.S., e.g.).
+_ABBREVIATION = re.compile(r"(?:\b[A-Z]|\b(?:[A-Z]\.)+[A-Z]|\be\.g|\bi\.e|\bcf|\bMr|\bDr|\bNo|\bvs)$")
+
+
+def _sentence_ends(text: str) -> list[int]:
+    """The positions of the marks that end the sentences of a paragraph (MyST with its markers taken out)."""
+    ends, depth = [], 0
+    for i, char in enumerate(text):
+        if char == "“":
+            depth += 1
+        elif char == "”":
+            depth = max(depth - 1, 0)
+        elif char in ".!?" and depth == 0 and not _ABBREVIATION.search(text[:i]):
+            rest = text[i + 1:]
+            if not rest.strip() or re.match(r"\s+[A-Z“{(]", rest):
+                ends.append(i)
+    return ends
+
+
 def paragraph(reading: Reading, evidence: Evidence | None = None, dated: set[str] | None = None) -> str:
-    """The reading's MyST with each [[id]] marker replaced by its short reference, in parentheses, and each
-    [[date:<source id>]] by that source's date. `dated` holds the sources whose date has already been given in
+    """The reading's MyST with its [[id]] markers gathered into one citation at the end of each sentence, in
+    parentheses and in the order the sentence leans on them, and each [[date:<source id>]] replaced by that
+    source's date. Readers of the 28th to 32nd readings found short references inside sentences hard to read
+    through; at the sentence's end they read as citations do. A reference whose speaker is the one before it in
+    the same citation gives the number alone. `dated` holds the sources whose date has already been given in
     the same block: an inferred date is marked so only the first time (a twentieth reading found "(date
     inferred)" repeated after every mention)."""
     ev = evidence or load()
     dated = set() if dated is None else dated
-
-    def mark(match: re.Match) -> str:
+    text, cited = "", []  # the text without quotation markers, and (position, quotation id, quoted) per marker
+    pos = 0
+    for match in MARKER.finditer(reading.text):
+        text += reading.text[pos:match.start()]
+        pos = match.end()
         key = match.group(1)
         if key.startswith("date:"):
             sid = key[5:]
-            shown = source_date(sid, ev, marked=sid not in dated)
+            text += escape(source_date(sid, ev, marked=sid not in dated))
             dated.add(sid)
-            return escape(shown)
-        quoted = _quotes_from(reading.text[:match.start()], ev.quotations[key])
-        return f"({quote_ref(key, ev, quoted=quoted)})"
+            continue
+        text = text.rstrip()
+        cited.append((len(text), key, _quotes_from(reading.text[:match.start()], ev.quotations[key])))
+    text += reading.text[pos:]
+    ends = _sentence_ends(text) + [len(text)]
+    groups: dict[int, list[tuple[str, bool]]] = {}
+    for at, key, quoted in cited:
+        end = next(e for e in ends if e >= at)
+        groups.setdefault(end, []).append((key, quoted))
+    out, pos = [], 0
+    for end in sorted(groups):
+        out.append(text[pos:end].rstrip())
+        refs, last = [], None
+        for key, quoted in groups[end]:
+            who = _speaker(ev.quotations[key], ev)
+            refs.append(quote_ref(key, ev, quoted=quoted, speaker=who != last))
+            last = who
+        out.append(f" ({'; '.join(refs)})")
+        pos = end
+    out.append(text[pos:])
+    return _see_at_the_end("".join(out))
 
-    return MARKER.sub(mark, reading.text)
+
+# A parenthesis that holds only links to chapters, "({doc}`alliance`; {doc}`synthesis`)".
+_DOC = r"\{doc\}`[^`]*`"
+_DOCS_ONLY = re.compile(rf"\s*\(({_DOC}(?:(?:;\s*|,\s*|\s+and\s+){_DOC})*)\)")
+
+
+def _see_at_the_end(text: str) -> str:
+    """A paragraph with the chapters it points to gathered at its end, "See Alliance and Synthesis.", instead of
+    in parentheses inside its sentences: readers found chapter titles mid-sentence hard to read through."""
+    seen: list[str] = []
+
+    def gather(match: re.Match) -> str:
+        seen.extend(link for link in re.findall(_DOC, match.group(1)) if link not in seen)
+        return ""
+
+    text = _DOCS_ONLY.sub(gather, text)
+    return f"{text} See {listing(seen)}." if seen else text
 
 
 def for_theme(theme: str, evidence: Evidence | None = None) -> list[Reading]:

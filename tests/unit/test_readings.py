@@ -10,7 +10,7 @@ import pytest
 import yaml
 from pybtex.database import parse_file
 
-from cjreport import DataError, load
+from cjreport import DataError, load, wording
 from cjreport.views import present, readings
 from cjreport.views.markup import escape
 
@@ -64,7 +64,7 @@ def test_short_reference_is_verbatim_and_links_to_the_passage(evidence):
             links = re.findall(r"\{ref\}`([^`]*)<" + re.escape(quote.label) + ">`", shown)
             assert links, f"{reading.id}: no short reference to {qid}"
             for text in links:
-                assert f", {numbers[qid]}" in text, (qid, text)
+                assert re.search(rf"(^|, ){numbers[qid]}\b", text), (qid, text)
                 for words in re.findall(r"“([^”]*)”", text):
                     assert words in " ".join(quote.text.split()), (qid, words)
 
@@ -266,3 +266,48 @@ def test_a_kind_of_argument_resting_on_a_missing_or_foreign_reading_is_one_line_
     assert all(line.startswith("data/arguments.yaml:") and "\n" not in line for line in lines), lines
     assert f"[{first['source']}]" in lines[0] and "r-no-such-reading" in lines[0], lines
     assert f"[{second['source']}]" in lines[1] and foreign.id in lines[1], lines
+
+
+CITATION = re.compile(r" \(((?:\{ref\}`[^`]*`(?:; )?)+)\)")
+
+
+def test_a_readings_references_come_at_the_end_of_each_sentence_with_every_speaker_named(evidence):
+    """Short references gather into one citation at the end of the sentence that leans on them, in the order of
+    its markers (readers found them hard to read through mid-sentence); each citation names the speaker of its
+    first reference, and of every reference whose speaker differs from the one before it."""
+    seen = 0
+    for reading in readings.load_readings(evidence):
+        shown = readings.paragraph(reading, evidence)
+        marked = [m for m in re.findall(r"\[\[([^\[\]]*)\]\]", reading.text) if not m.startswith("date:")]
+        in_order = []
+        for match in CITATION.finditer(shown):
+            after = shown[match.end():]
+            assert re.match(r"[.!?]|$", after), (reading.id, after[:40])
+            last = None
+            for text, label in re.findall(r"\{ref\}`([^`]*) <([^`>]*)>`", match.group(1)):
+                qid = next(q for q in marked if evidence.quotations[q].label == label)
+                quote = evidence.quotations[qid]
+                who = readings._speaker(quote, evidence)
+                assert text.startswith(f"{who}, ") == (who != last), (reading.id, text)
+                last = who
+                in_order.append(qid)
+                seen += 1
+        assert in_order == marked, reading.id
+    assert seen == sum(len([m for m in re.findall(r"\[\[([^\[\]]*)\]\]", r.text) if not m.startswith("date:")])
+                       for r in readings.load_readings(evidence))
+
+
+def test_the_chapters_a_reading_points_to_are_named_at_its_end(evidence):
+    """A parenthesis holding only links to chapters becomes a "See …" sentence at the paragraph's end, each
+    chapter once, in the order the text points to them."""
+    moved = 0
+    for reading in readings.load_readings(evidence):
+        shown = readings.paragraph(reading, evidence)
+        assert not re.search(r"\((?:\{doc\}`[^`]*`(?:; |, | and )?)+\)", shown), reading.id
+        pointed = []
+        for group in re.findall(r"\(((?:\{doc\}`[^`]*`(?:; |, | and )?)+)\)", reading.text):
+            pointed += [d for d in re.findall(r"\{doc\}`[^`]*`", group) if d not in pointed]
+        if pointed:
+            moved += 1
+            assert shown.endswith(f" See {wording.listing(pointed)}."), reading.id
+    assert moved
