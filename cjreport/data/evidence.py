@@ -18,6 +18,7 @@ from cjreport.data.readers import MAX_BYTES, read_yaml
 from cjreport.data.errors import DataError, DataErrors, Problems, all_errors
 from cjreport.data.quotations import Quotation, load_quotations
 from cjreport.data.evidence_kinds import EvidenceKinds, load_evidence_kinds
+from cjreport.data.open_matters import OpenMatter, load_open_matters
 from cjreport.project import DATA_DIR
 
 DEFAULT_DATA_DIR = DATA_DIR
@@ -78,6 +79,7 @@ class Evidence:
     segments: list[Segment] | None = None
     arguments: dict[str, Argument] | None = None
     evidence_kinds: EvidenceKinds | None = None  # data/evidence-kinds.yaml
+    open_matters: tuple[OpenMatter, ...] | None = None  # data/open-matters.yaml
 
     @cached_property
     def citing(self) -> dict[str, tuple[Code, ...]]:
@@ -304,6 +306,7 @@ _STEPS = (
     ("arguments.yaml", ("sources.yaml", "quotations.yaml"),
      lambda d, r: load_arguments(d, r["sources.yaml"], r["quotations.yaml"])),
     ("evidence-kinds.yaml", ("quotations.yaml",), lambda d, r: load_evidence_kinds(d, r["quotations.yaml"])),
+    ("open-matters.yaml", ("quotations.yaml",), lambda d, r: load_open_matters(d, r["quotations.yaml"])),
 )
 
 
@@ -355,6 +358,7 @@ def _evidence(directory: Path, r: dict) -> Evidence:
     return Evidence(directory, r["sources.yaml"], r["quotations.yaml"], r["codebook.yaml"], r["coding.csv"], r["events.csv"],
                     r["actors.yaml"], r["codebook-changelog.yaml"], r["coding-second.csv"], r["adjudication.csv"],
                     r["segments.yaml"], r["arguments.yaml"], evidence_kinds=r.get("evidence-kinds.yaml"),
+                    open_matters=r.get("open-matters.yaml"),
                     first_coding=r["coding-first.csv"])
 
 

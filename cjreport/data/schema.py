@@ -348,6 +348,18 @@ class EvidenceKindsRecord(Record):
     tags: list[EvidenceTagRecord]
 
 
+
+# The matters between China and Japan that the texts name (data/open-matters.yaml; issue 19, a policy reader's list).
+class OpenMatterRecord(Record):
+    id: Slug
+    label: NonBlank  # the book's own words for a topic: it quotes nothing
+    quotations: Annotated[list[QuoteId], Field(min_length=1)]
+    words: dict[QuoteId, NonBlank] = {}  # the words a quotation's reference shows, where its gist is of another matter
+
+
+class OpenMattersRecord(Record):
+    matters: Annotated[list[OpenMatterRecord], Field(min_length=1)]
+
 # --- turning pydantic's errors into one line ----------------------------------------------------------------
 
 # YAML's names for what the reader wrote: the loader's line-tracking subclasses (readers.LineList, LineDict)
@@ -505,4 +517,5 @@ FILES = {
     "segments.yaml": SegmentRecord,
     "arguments.yaml": ArgumentRecord,
     "evidence-kinds.yaml": EvidenceKindsRecord,
+    "open-matters.yaml": OpenMattersRecord,
 }

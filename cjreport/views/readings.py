@@ -299,7 +299,7 @@ _DOCS_ONLY = re.compile(rf"\s*\(({_DOC}(?:(?:;\s*|,\s*|\s+and\s+){_DOC})*)\)")
 
 
 def _see_at_the_end(text: str) -> str:
-    """A paragraph with the chapters it points to gathered at its end, "See Alliance and Synthesis.", instead of
+    """A paragraph with the chapters it points to gathered at its end, "See Alliance; Synthesis.", instead of
     in parentheses inside its sentences: readers found chapter titles mid-sentence hard to read through."""
     seen: list[str] = []
 
@@ -308,7 +308,7 @@ def _see_at_the_end(text: str) -> str:
         return ""
 
     text = _DOCS_ONLY.sub(gather, text)
-    return f"{text} See {listing(seen)}." if seen else text
+    return f"{text} See {'; '.join(seen)}." if seen else text  # titles hold "and": a semicolon parts them
 
 
 def for_theme(theme: str, evidence: Evidence | None = None) -> list[Reading]:

@@ -209,3 +209,21 @@ def timing_notes(evidence: Evidence) -> Markdown:
             f"{escape(_name(g.earlier, ev))} could not know: {escape(short_event(event.event))} "
             f"({escape(readable_date(event.date))}). In {escape(possessive(_name(g.later, ev)))} words: {refs}.")
     return Markdown("\n".join(lines) + "\n")
+
+
+def open_matters(evidence: Evidence) -> Markdown:
+    """The matters between China and Japan that the texts name (data/open-matters.yaml), one row each: the book's
+    label, the texts that name it with their dates, earliest first, and the words that name it, by speaker, each
+    linking to them. A policy reader asked for the live issues with who names each (a 32nd reading)."""
+    ev = evidence
+    if not ev.open_matters:
+        return Markdown("*No matters in data/open-matters.yaml.*\n")
+    rows = []
+    for matter in ev.open_matters:
+        sids = sorted({ev.quotations[q].source for q in matter.quotations}, key=lambda s: span(ev.sources[s].date))
+        named = "; ".join(f"{escape(_name(s, ev))} ({escape(source_date(s, ev, inline=True))})" for s in sids)
+        rows.append([f"**{escape(matter.label)}**", named, "; ".join(quote_ref(q, ev, words=matter.words.get(q))
+                                                                        for q in matter.quotations)])
+    return list_table(["Matter, in the book’s words", "Named by (the text’s date)", "In their words"], rows,
+                      caption="The matters between China and Japan that the texts name, and who names each",
+                      name="table-open-matters", widths=[24, 26, 50], classes="cj-cards")
