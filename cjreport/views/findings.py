@@ -293,6 +293,9 @@ def key_findings(evidence: Evidence | None = None, most: int = MOST) -> Markdown
             f"```{{container}} cj-key-finding\n:name: finding-{k.question}\n\n"
             # which positions are the coders' inference stands beside the sentence that counts them, not in the
             # strength line below it (a twentieth reading took the headline for a split stated in so many words)
+            # a number and the question's short label open each finding, so a reader can scan and cite them (a
+            # 33rd-session reader found the findings running together on the page)
+            f"**{i + 1}. {escape(ev.codebook.questions[k.question].label)}.** "
             f"{escape(' '.join(filter(None, [k.sentence, implied(k, ev)])))}\n\n"
             f"{{.cj-strength}}\n**Strength:** {escape(strength(k, ev).removeprefix('Strength: '))}\n\n"
             f"{{.cj-finding-evidence}}\n*In their words:* {evidence_links}; "

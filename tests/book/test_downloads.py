@@ -214,6 +214,13 @@ def _drop_source(data: Path, sid: str) -> None:
         kinds = yaml.safe_load((data / "evidence-kinds.yaml").read_text(encoding="utf-8"))
         kinds["tags"] = [t for t in kinds["tags"] if t["quotation"] not in dropped]
         (data / "evidence-kinds.yaml").write_text(yaml.safe_dump(kinds, allow_unicode=True, sort_keys=False, width=1000), encoding="utf-8")
+    if (data / "open-matters.yaml").exists():
+        matters = yaml.safe_load((data / "open-matters.yaml").read_text(encoding="utf-8"))
+        for m in matters["matters"]:
+            m["quotations"] = [q for q in m["quotations"] if q not in dropped]
+            m["words"] = {q: w for q, w in (m.get("words") or {}).items() if q not in dropped}
+        matters["matters"] = [m for m in matters["matters"] if m["quotations"]]
+        (data / "open-matters.yaml").write_text(yaml.safe_dump(matters, allow_unicode=True, sort_keys=False, width=1000), encoding="utf-8")
     for name in ("coding.csv", "coding-first.csv", "coding-second.csv", "adjudication.csv"):
         frame = pd.read_csv(data / name, dtype=str, keep_default_na=False)
         frame[frame["source"] != sid].to_csv(data / name, index=False, lineterminator="\n")

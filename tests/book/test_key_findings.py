@@ -200,3 +200,13 @@ def test_implied_positions_are_named_beside_the_finding(printed, data):
             assert sources[sid] in sentence.split("implied")[0].rsplit(".", 1)[-1], (question, sources[sid], sentence)
         marked += bool(implied)
     assert marked, "no key finding counts an implied position: the test would test nothing"
+
+
+def test_each_key_finding_opens_with_its_number_and_its_questions_label(printed, evidence):
+    """Numbered in the order printed, across both leads, each with its question's short label from codebook.yaml,
+    read here with yaml."""
+    questions = {q["id"]: q["label"] for theme in yaml.safe_load((evidence.data_dir / "codebook.yaml").read_text(
+        encoding="utf-8"))["themes"] for q in theme["questions"]}
+    for n, (question, div) in enumerate(printed.items(), 1):
+        lead = fold(div.find("p").find("strong").get_text(" "))
+        assert lead == f"{n}. {questions[question]}.", (question, lead)
