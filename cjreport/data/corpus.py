@@ -46,6 +46,7 @@ class Source:
     text: str
     short_name: str
     user_submitted: bool = False  # the page says a user submitted it (data/README.md, sources.yaml)
+    outlet_status: str = "printed"  # printed | inferred (from the page's furniture, not named as the outlet)
     inferred: str | None = None  # of an inferred date: "date" (the default) or "year" (day and month printed)
     # the public wheel's texts: paragraphs the book does not quote blanked (cjreport/data/excerpts.py), so the
     # checks that need the full text (checksums, context around quotations, the second coder's excerpts) are skipped

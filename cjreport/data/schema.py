@@ -117,6 +117,9 @@ class SourceRecord(Record):
     sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
     title: NonBlank
     outlet: NonBlank
+    # whether the text names its outlet as such (printed) or the outlet is inferred from the page (a photo credit,
+    # an e-mail address); the corpus list marks an inferred one (a 33rd reading found Roy's stated as fact)
+    outlet_status: Literal["printed", "inferred"] = "printed"
     author: NonBlank
     affiliation: NonBlank
     date: Date

@@ -52,6 +52,7 @@ FIELDS: dict[str, str] = {
     "affiliation": "The author's affiliation, as the text states it",
     "title": "The title, as the text states it",
     "outlet": "Where the text was published, as the text states it",
+    "outlet_status": "printed: the text names its outlet; inferred: the page shows it only indirectly (a photo credit, an e-mail address)",
     "kind": "The kind of text",
     "date_status": "printed: the date is printed in the text; inferred: inferred from its content (see date_basis)",
     "date_basis": "For a printed date the words printed, for an inferred one what it is inferred from",
@@ -84,7 +85,7 @@ def _frame_type(series: pd.Series) -> str:
 
 def sources_frame(evidence: Evidence) -> pd.DataFrame:
     """One row per source: the sources table among the downloads."""
-    return pd.DataFrame([{"id": s.id, "author": s.author, "outlet": s.outlet, "date": s.date, "kind": s.kind,
+    return pd.DataFrame([{"id": s.id, "author": s.author, "outlet": s.outlet, "outlet_status": s.outlet_status, "date": s.date, "kind": s.kind,
                           "sha256": s.sha256, "title": s.title, "affiliation": s.affiliation,
                           "date_status": s.date_status, "date_basis": s.date_basis, "language": s.language,
                           "file": s.file, "bibkey": s.bibkey, "short_name": s.short_name}

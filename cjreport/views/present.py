@@ -588,6 +588,8 @@ def source_list(evidence: Evidence | None = None) -> Markdown:
     for s in ev.sources.values():
         outlet = s.outlet.split(" (")[0]
         outlet = f"outlet {outlet[:1].lower()}{outlet[1:]}" if outlet.startswith("Not ") else f"in {escape(outlet)}"
+        if s.outlet_status == "inferred":
+            outlet += " (outlet inferred)"
         entries.append(f"{cite(s.id, ev)}, *{escape(s.title.rstrip('.'))}*, {outlet}, {source_date(s)}")
     return Markdown("; ".join(entries) + ".\n")
 
