@@ -250,18 +250,39 @@ def _sentence_ends(text: str) -> list[int]:
     return ends
 
 
+def _link_quoted(text: str, start: int, quote: Quotation) -> str | None:
+    """The text with each phrase in quotation marks after `start` whose words are the quotation's own made a link
+    to the quotation (“words” → {ref}`“words” <label>`), or None if there is none. A 33rd reading asked that the
+    quoted words themselves be the links: a citation after them only repeats who said them."""
+    passage = fold(quote.text)
+    head, tail = text[:start], text[start:]
+    found = False
+
+    def link(match: re.Match) -> str:
+        nonlocal found
+        words = fold(match.group(1)).strip(" ,.;:")
+        if not words or words not in passage or "{" in match.group(0):
+            return match.group(0)
+        found = True
+        return f"{{ref}}`{_role_safe(match.group(0))} <{quote.label}>`"
+
+    tail = re.sub(r"(?<!`)“([^“”]*)”", link, tail)
+    return head + tail if found else None
+
+
 def paragraph(reading: Reading, evidence: Evidence | None = None, dated: set[str] | None = None) -> str:
-    """The reading's MyST with its [[id]] markers gathered into one citation at the end of each sentence, in
-    parentheses and in the order the sentence leans on them, and each [[date:<source id>]] replaced by that
-    source's date. Readers of the 28th to 32nd readings found short references inside sentences hard to read
-    through; at the sentence's end they read as citations do. A reference whose speaker is the one before it in
-    the same citation gives the number alone. `dated` holds the sources whose date has already been given in
+    """The reading's MyST with each [[id]] marker turned into a link: where the words the sentence quotes before
+    the marker are the quotation's own, those words become the link; otherwise the marker joins one citation
+    at the end of its sentence, in parentheses and in the order the sentence leans on them (speaker, number and
+    the words that carry the quotation). Each [[date:<source id>]] becomes that source's date. Readers of the
+    28th to 33rd readings found short references inside sentences hard to read through. A reference whose
+    speaker is the one before it in the same citation gives the number alone. `dated` holds the sources whose date has already been given in
     the same block: an inferred date is marked so only the first time (a twentieth reading found "(date
     inferred)" repeated after every mention)."""
     ev = evidence or load()
     dated = set() if dated is None else dated
     text, cited = "", []  # the text without quotation markers, and (position, quotation id, quoted) per marker
-    pos = 0
+    pos = last = 0  # `last`: where the text stood at the previous marker; a marker leans on what follows it
     for match in MARKER.finditer(reading.text):
         text += reading.text[pos:match.start()]
         pos = match.end()
@@ -272,7 +293,14 @@ def paragraph(reading: Reading, evidence: Evidence | None = None, dated: set[str
             dated.add(sid)
             continue
         text = text.rstrip()
-        cited.append((len(text), key, _quotes_from(reading.text[:match.start()], ev.quotations[key])))
+        # reported words stay in the citation, which names their speaker beside the author who reports them
+        linked = (_link_quoted(text, max([0, last] + [e + 1 for e in _sentence_ends(text)]), ev.quotations[key])
+                  if ev.quotations[key].voice == "author" else None)
+        if linked is not None:
+            text = linked
+        else:
+            cited.append((len(text), key, _quotes_from(reading.text[:match.start()], ev.quotations[key])))
+        last = len(text)
     text += reading.text[pos:]
     ends = _sentence_ends(text) + [len(text)]
     groups: dict[int, list[tuple[str, bool]]] = {}

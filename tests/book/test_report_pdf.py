@@ -130,12 +130,15 @@ def test_every_link_out_of_the_report_opens_the_complete_book_where_its_words_ar
     for page, uri, text, after in links_out:
         target = int(re.fullmatch(rf"{re.escape(PDF_NAME)}#page=(\d+)", uri).group(1))
         assert 1 <= target <= len(complete_words), uri
-        # A quotation's link reads "Roy, Q4: …“words”…" or "Roy, Q4": the full text there marks it "[Q4]" and
-        # holds its words; "in context" names no words. Any other link's words are the title of its target.
+        # A quotation's link reads "Roy, Q4: …“words”…" or "Roy, Q4", or is its words in quotation marks: the full
+        # text there marks it "[Q4]" and holds its words; "in context" names no words. Any other link's words are
+        # the title of its target.
         number = re.search(r"\bQ(\d+)\b", text)
         quoted = re.findall(r"“([^”]+)”", text)
         if number:
             probes = [f"[Q{number.group(1)}]"] + quoted
+        elif _quoted_words(text):  # a reading's quoted words, linked to where they stand in the full text
+            probes = [_quoted_words(text)]
         elif text.strip() == "in context":
             probes = []
         else:
@@ -145,6 +148,13 @@ def test_every_link_out_of_the_report_opens_the_complete_book_where_its_words_ar
         if any(squash(probe) not in there for probe in probes):
             wrong.append((page, uri, text))
     assert not wrong, wrong[:5]
+
+
+def _quoted_words(text: str) -> str | None:
+    """The words of a link that is a quotation's own words in curly quotation marks (a reading links them to the
+    passage), without the marks; None for any other link."""
+    match = re.fullmatch(r"\s*“(.+)”[\s.,;:)]*", text, re.S)
+    return match.group(1).strip(" ,.;:") if match else None
 
 
 def test_a_link_to_a_section_prints_the_complete_books_page_number(links_out):
@@ -161,7 +171,7 @@ def test_a_link_to_a_section_prints_the_complete_books_page_number(links_out):
     chapter = lambda page: max(i for i, start in enumerate(starts) if start <= page)
     seen, bare = set(), []
     for page, uri, text, after in links_out:
-        if re.search(r"\bQ\d+\b", text) or text.strip() == "in context":
+        if re.search(r"\bQ\d+\b", text) or text.strip() == "in context" or _quoted_words(text):
             continue
         key = (chapter(page), uri)
         if SUFFIX.match(after):

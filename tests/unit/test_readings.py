@@ -53,8 +53,9 @@ def test_every_theme_and_the_synthesis_have_readings(evidence):
 
 
 def test_short_reference_is_verbatim_and_links_to_the_passage(evidence):
-    """Each passage a reading rests on is linked with its speaker and reference number (Q1, Q2, … as the appendix
-    and the quotation index number it); the words it shows, if any, are the passage's own."""
+    """Each passage a reading rests on is linked: by the quoted words themselves, verbatim, or by a short reference
+    with its reference number (Q1, Q2, … as the appendix and the quotation index number it); any words a link
+    shows are the passage's own."""
     numbers = present.reference_numbers(evidence)
     for reading in readings.load_readings(evidence):
         shown = readings.paragraph(reading, evidence)
@@ -64,15 +65,17 @@ def test_short_reference_is_verbatim_and_links_to_the_passage(evidence):
             links = re.findall(r"\{ref\}`([^`]*)<" + re.escape(quote.label) + ">`", shown)
             assert links, f"{reading.id}: no short reference to {qid}"
             for text in links:
-                assert re.search(rf"(^|, ){numbers[qid]}\b", text), (qid, text)
+                if not text.startswith("“"):
+                    assert re.search(rf"(^|, ){numbers[qid]}\b", text), (qid, text)
                 for words in re.findall(r"“([^”]*)”", text):
-                    assert words in " ".join(quote.text.split()), (qid, words)
+                    assert words.strip(" ,.;:") in " ".join(quote.text.split()), (qid, words)
 
 
 def test_a_reference_shows_the_words_only_where_the_sentence_does_not_quote_them(evidence):
-    """Where the sentence before a marker quotes the passage, the reference is speaker and number alone (the
-    words would repeat); elsewhere it shows the words that carry the passage, its gist."""
-    seen = {True: 0, False: 0}
+    """Where the sentence before a marker quotes the author's own words from the passage, those words are the
+    link; where it quotes reported words, the reference is speaker and number (the speaker must be named);
+    elsewhere the reference shows the words that carry the passage, its gist, with its number."""
+    seen = {"linked": 0, "reported": 0, "gist": 0}
     for reading in readings.load_readings(evidence):
         shown = readings.paragraph(reading, evidence)
         for match in re.finditer(r"\[\[([^\[\]:]*)\]\]", reading.text):
@@ -80,13 +83,17 @@ def test_a_reference_shows_the_words_only_where_the_sentence_does_not_quote_them
             sentence = re.split(r"(?<=[.!?])\s|\[\[[^\[\]]*\]\]", reading.text[:match.start()])[-1]
             quoted = any(part.strip(" ,.;:") and part.strip(" ,.;:") in " ".join(quote.text.split())
                          for part in re.findall(r"“([^“”]*)”", sentence))
-            seen[quoted] += 1
             links = re.findall(r"\{ref\}`([^`]*)<" + re.escape(quote.label) + ">`", shown)
-            if quoted:
-                assert any("“" not in text for text in links), (reading.id, quote.id)
+            if quoted and quote.voice == "author":
+                seen["linked"] += 1
+                assert any(t.startswith("“") and "Q" not in t for t in links), (reading.id, quote.id, links)
+            elif quoted:
+                seen["reported"] += 1
+                assert any("“" not in t and re.search(r"\bQ\d+", t) for t in links), (reading.id, quote.id, links)
             else:
-                assert any("“" in text for text in links), (reading.id, quote.id)
-    assert seen[True] and seen[False], seen
+                seen["gist"] += 1
+                assert any("“" in t and re.search(r"\bQ\d+", t) for t in links), (reading.id, quote.id, links)
+    assert all(seen.values()), seen
 
 
 def test_reading_blocks_are_labelled_as_the_books_interpretation(evidence):
@@ -268,33 +275,32 @@ def test_a_kind_of_argument_resting_on_a_missing_or_foreign_reading_is_one_line_
     assert f"[{second['source']}]" in lines[1] and foreign.id in lines[1], lines
 
 
-CITATION = re.compile(r" \(((?:\{ref\}`[^`]*`(?:; )?)+)\)")
+CITATION = re.compile(r" \(((?:\{ref\}`[^“`][^`]*`(?:; )?)+)\)")  # not quoted words in parentheses
 
 
 def test_a_readings_references_come_at_the_end_of_each_sentence_with_every_speaker_named(evidence):
-    """Short references gather into one citation at the end of the sentence that leans on them, in the order of
-    its markers (readers found them hard to read through mid-sentence); each citation names the speaker of its
-    first reference, and of every reference whose speaker differs from the one before it."""
-    seen = 0
+    """A reference that is not the quoted words themselves joins one citation at the end of the sentence that
+    leans on it, in the order of its markers (readers found them hard to read through mid-sentence); each
+    citation names the speaker of its first reference, and of every reference whose speaker differs from the one
+    before it. Every marker is either a link on quoted words or a place in a citation."""
     for reading in readings.load_readings(evidence):
         shown = readings.paragraph(reading, evidence)
         marked = [m for m in re.findall(r"\[\[([^\[\]]*)\]\]", reading.text) if not m.startswith("date:")]
-        in_order = []
+        label_of = {evidence.quotations[q].label: q for q in marked}
+        in_citations = []
         for match in CITATION.finditer(shown):
             after = shown[match.end():]
             assert re.match(r"[.!?]|$", after), (reading.id, after[:40])
             last = None
             for text, label in re.findall(r"\{ref\}`([^`]*) <([^`>]*)>`", match.group(1)):
-                qid = next(q for q in marked if evidence.quotations[q].label == label)
-                quote = evidence.quotations[qid]
+                quote = evidence.quotations[label_of[label]]
                 who = readings._speaker(quote, evidence)
                 assert text.startswith(f"{who}, ") == (who != last), (reading.id, text)
                 last = who
-                in_order.append(qid)
-                seen += 1
-        assert in_order == marked, reading.id
-    assert seen == sum(len([m for m in re.findall(r"\[\[([^\[\]]*)\]\]", r.text) if not m.startswith("date:")])
-                       for r in readings.load_readings(evidence))
+                in_citations.append(label_of[label])
+        inline = {label_of[label] for label in re.findall(r"\{ref\}`“[^`]*” <([^`>]*)>`", shown)}
+        assert set(marked) == inline | set(in_citations), reading.id
+        assert in_citations == [q for q in marked if q not in inline], reading.id
 
 
 def test_the_chapters_a_reading_points_to_are_named_at_its_end(evidence):
