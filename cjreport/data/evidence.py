@@ -306,7 +306,8 @@ _STEPS = (
     ("arguments.yaml", ("sources.yaml", "quotations.yaml"),
      lambda d, r: load_arguments(d, r["sources.yaml"], r["quotations.yaml"])),
     ("evidence-kinds.yaml", ("quotations.yaml",), lambda d, r: load_evidence_kinds(d, r["quotations.yaml"])),
-    ("open-matters.yaml", ("quotations.yaml",), lambda d, r: load_open_matters(d, r["quotations.yaml"])),
+    ("open-matters.yaml", ("quotations.yaml", "codebook.yaml"),
+     lambda d, r: load_open_matters(d, r["quotations.yaml"], tuple(t.id for t in r["codebook.yaml"].themes))),
 )
 
 

@@ -19,12 +19,15 @@ QUOTE_MARKS = "“”\"‘"  # not ’, the apostrophe
 @dataclass(frozen=True)
 class OpenMatter:
     id: str
+    theme: str
     label: str
     quotations: tuple[str, ...]  # in the file's order
     words: dict[str, str]  # quotation id -> the words its reference shows here, verbatim (white space folded)
 
 
-def load_open_matters(directory: Path, quotes: dict[str, Quotation]) -> tuple[OpenMatter, ...] | None:
+def load_open_matters(directory: Path, quotes: dict[str, Quotation], themes: tuple[str, ...]
+                      ) -> tuple[OpenMatter, ...] | None:
+    """The matters, grouped by theme in the codebook's order, each group in the file's order."""
     path = directory / "open-matters.yaml"
     if not path.exists() and not path.is_symlink():
         return None
@@ -37,13 +40,18 @@ def load_open_matters(directory: Path, quotes: dict[str, Quotation]) -> tuple[Op
     problems = Problems()  # every matter's first problem, all at once
     for matter, line in zip(record.matters, lines):
         with problems.each():
-            _check(matter, line, path, quotes)
+            _check(matter, line, path, quotes, themes)
     problems.raise_any()
-    return tuple(OpenMatter(m.id, m.label, tuple(m.quotations), {q: fold(w).strip() for q, w in m.words.items()})
-                 for m in record.matters)
+    matters = sorted(record.matters, key=lambda m: themes.index(m.theme))
+    return tuple(OpenMatter(m.id, m.theme, m.label, tuple(m.quotations),
+                            {q: fold(w).strip() for q, w in m.words.items()}) for m in matters)
 
 
-def _check(matter: schema.OpenMatterRecord, line: int | None, path: Path, quotes: dict[str, Quotation]) -> None:
+def _check(matter: schema.OpenMatterRecord, line: int | None, path: Path, quotes: dict[str, Quotation],
+           themes: tuple[str, ...]) -> None:
+    if matter.theme not in themes:
+        raise DataError(path, f"theme {matter.theme!r} is not a theme of codebook.yaml ({', '.join(themes)})",
+                        line=line, item=matter.id)
     if any(mark in matter.label for mark in QUOTE_MARKS):
         raise DataError(path, "label: a label is the book's own words and quotes nothing (the quotations carry the "
                         "texts' words)", line=line, item=matter.id)

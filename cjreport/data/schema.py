@@ -355,6 +355,7 @@ class EvidenceKindsRecord(Record):
 # The matters between China and Japan that the texts name (data/open-matters.yaml; issue 19, a policy reader's list).
 class OpenMatterRecord(Record):
     id: Slug
+    theme: Slug  # a theme id of codebook.yaml: the table groups the matters by theme
     label: NonBlank  # the book's own words for a topic: it quotes nothing
     quotations: Annotated[list[QuoteId], Field(min_length=1)]
     words: dict[QuoteId, NonBlank] = {}  # the words a quotation's reference shows, where its gist is of another matter

@@ -212,18 +212,28 @@ def timing_notes(evidence: Evidence) -> Markdown:
 
 
 def open_matters(evidence: Evidence) -> Markdown:
-    """The matters between China and Japan that the texts name (data/open-matters.yaml), one row each: the book's
-    label, the texts that name it with their dates, earliest first, and the words that name it, by speaker, each
-    linking to them. A policy reader asked for the live issues with who names each (a 32nd reading)."""
+    """The matters between China and Japan that the texts name (data/open-matters.yaml), grouped by theme, one row
+    each: the theme, the book's label, the texts that name it (earliest first; their dates are in the corpus
+    list) and the words that name it, by speaker, each linking to them. A policy reader asked for the live issues
+    with who names each (a 32nd reading); a 33rd asked for them grouped, and the dates said once."""
     ev = evidence
     if not ev.open_matters:
         return Markdown("*No matters in data/open-matters.yaml.*\n")
-    rows = []
+    short = {t.id: t.short for t in ev.codebook.themes}
+    rows, previous = [], None
     for matter in ev.open_matters:
         sids = sorted({ev.quotations[q].source for q in matter.quotations}, key=lambda s: span(ev.sources[s].date))
-        named = "; ".join(f"{escape(_name(s, ev))} ({escape(source_date(s, ev, inline=True))})" for s in sids)
-        rows.append([f"**{escape(matter.label)}**", named, "; ".join(quote_ref(q, ev, words=matter.words.get(q))
-                                                                        for q in matter.quotations)])
-    return list_table(["Matter, in the book’s words", "Named by (the text’s date)", "In their words"], rows,
+        rows.append(["" if matter.theme == previous else escape(short[matter.theme]), f"**{escape(matter.label)}**",
+                     escape(", ".join(_name(s, ev) for s in sids)),
+                     "; ".join(quote_ref(q, ev, words=matter.words.get(q)) for q in matter.quotations)])
+        previous = matter.theme
+    return list_table(["Theme", "Matter, in the book’s words", "Named by", "In their words"], rows,
                       caption="The matters between China and Japan that the texts name, and who names each",
-                      name="table-open-matters", widths=[24, 26, 50], classes="cj-cards")
+                      name="table-open-matters", widths=[14, 24, 16, 46], classes="cj-cards")
+
+
+def date_range(evidence: Evidence) -> tuple[str, str]:
+    """The earliest and the latest of the texts' dates, in words, each marked if inferred: where a page says
+    when the corpus was written without repeating each date."""
+    ordered = sorted(evidence.sources, key=lambda s: span(evidence.sources[s].date))
+    return source_date(ordered[0], evidence), source_date(ordered[-1], evidence)

@@ -73,6 +73,18 @@ def _lone(final: dict, questions: list[str], ids: list[str]) -> list[str]:
     return out
 
 
+def _dated(source: dict) -> str:
+    """A source's date in words, "30 September 2022" or "October 2024 (date inferred)", from sources.yaml."""
+    parts = [int(p) for p in str(source["date"]).split("-")]
+    month = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+             "November", "December"]
+    text = {1: lambda: str(parts[0]), 2: lambda: f"{month[parts[1] - 1]} {parts[0]}",
+            3: lambda: f"{parts[2]} {month[parts[1] - 1]} {parts[0]}"}[len(parts)]()
+    if source["date_status"] == "inferred":
+        text += f" ({source.get('inferred') or 'date'} inferred)"
+    return text
+
+
 def expected() -> dict[str, str]:
     """Every value the prose shows, recomputed from data/."""
     sources = _yaml("sources.yaml")
@@ -200,6 +212,9 @@ def expected() -> dict[str, str]:
                         f"it is not {short[comments[0]['source']]}’s view.") if len(comments) == 1 else None,
         "f_texts": word(len(ids)).capitalize(), "f_others": word(len(ids) - 1),
         "t_taiwan": "every source" if len(taiwan) == len(ids) else f"{word(len(taiwan))} of the {word(len(ids))} sources",
+        # the comparison in brief: the corpus's first and last dates, marked when inferred
+        "first_date": _dated(min(sources, key=lambda s: str(s["date"]))),
+        "last_date": _dated(max(sources, key=lambda s: str(s["date"]))),
     }
     return {k: str(v) for k, v in values.items() if v is not None}
 
