@@ -213,20 +213,20 @@ def timing_notes(evidence: Evidence) -> Markdown:
 
 def open_matters(evidence: Evidence) -> Markdown:
     """The matters between China and Japan that the texts name (data/open-matters.yaml), grouped by theme, one row
-    each: the theme, the book's label, the texts that name it (earliest first; their dates are in the corpus
+    each: its theme, the book's label, the texts that name it (earliest first; their dates are in the corpus
     list) and the words that name it, by speaker, each linking to them. A policy reader asked for the live issues
     with who names each (a 32nd reading); a 33rd asked for them grouped, and the dates said once."""
     ev = evidence
     if not ev.open_matters:
         return Markdown("*No matters in data/open-matters.yaml.*\n")
     short = {t.id: t.short for t in ev.codebook.themes}
-    rows, previous = [], None
+    rows = []
     for matter in ev.open_matters:
         sids = sorted({ev.quotations[q].source for q in matter.quotations}, key=lambda s: span(ev.sources[s].date))
-        rows.append(["" if matter.theme == previous else escape(short[matter.theme]), f"**{escape(matter.label)}**",
+        # the theme on every row, not only its group's first: a row read alone (a screen reader, a copied row) says it
+        rows.append([escape(short[matter.theme]), f"**{escape(matter.label)}**",
                      escape(", ".join(_name(s, ev) for s in sids)),
                      "; ".join(quote_ref(q, ev, words=matter.words.get(q)) for q in matter.quotations)])
-        previous = matter.theme
     return list_table(["Theme", "Matter, in the book’s words", "Named by", "In their words"], rows,
                       caption="The matters between China and Japan that the texts name, and who names each",
                       name="table-open-matters", widths=[14, 24, 16, 46], classes="cj-cards")

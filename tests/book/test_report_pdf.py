@@ -153,7 +153,7 @@ def test_every_link_out_of_the_report_opens_the_complete_book_where_its_words_ar
 def _quoted_words(text: str) -> str | None:
     """The words of a link that is a quotation's own words in curly quotation marks (a reading links them to the
     passage), without the marks; None for any other link."""
-    match = re.fullmatch(r"\s*“(.+)”[\s.,;:)]*", text, re.S)
+    match = re.fullmatch(r"\s*\(?“(.+)”[\s.,;:)]*", text, re.S)  # the words a link covers may carry a parenthesis
     return match.group(1).strip(" ,.;:") if match else None
 
 
