@@ -81,7 +81,7 @@ def test_nothing_wider_than_its_column(html_dir, how, device):
 def test_the_measure_catches_a_chart_wider_than_the_column(html_dir):
     """The geometry check itself can fail: a fixed-width chart is caught at phone width."""
     with serve(html_dir) as base, offline_browser(base, device=PHONE) as open_page:
-        page, _ = open_page("book/synthesis.html")
+        page, _ = open_page("book/essay.html")
         _wait_for_charts(page)
         assert page.evaluate(MEASURE, True) == []
         page.evaluate("""() => { const svg = document.querySelector('.cj-chart svg');
@@ -105,7 +105,7 @@ def test_from_disk_the_index_searches_and_charts_draw(html_dir):
 
 def test_a_tap_on_a_matrix_cell_shows_its_quotation(html_dir):
     with serve(html_dir) as base, offline_browser(base, device=PHONE) as open_page:
-        page, _ = open_page("book/synthesis.html")
+        page, _ = open_page("book/essay.html")
         _wait_for_charts(page)
         # the cell's symbol sits on top of its coloured square; both carry the tooltip
         cell = page.locator("#chart-stance-matrix svg .mark-text text").first

@@ -171,7 +171,7 @@ def test_tapped_tooltips_stay_inside_a_phone_screen(html_dir, how):
 
 def test_a_tap_elsewhere_closes_and_focus_shows_the_same_tooltip(html_dir):
     with serve(html_dir) as base, offline_browser(base, device=PHONE) as open_page:
-        page, _ = open_page("book/synthesis.html")
+        page, _ = open_page("book/essay.html")
         wait_for_charts(page)
         chart = "chart-stance-matrix"
         marks = page.evaluate(MARKS, chart)
@@ -206,7 +206,7 @@ def test_a_tap_elsewhere_closes_and_focus_shows_the_same_tooltip(html_dir):
 def test_the_tooltip_measure_catches_a_tooltip_off_screen(html_dir):
     """Break it once: a tooltip pinned at x = -100 after every placement is caught."""
     with serve(html_dir) as base, offline_browser(base, device=PHONE) as open_page:
-        page, _ = open_page("book/synthesis.html")
+        page, _ = open_page("book/essay.html")
         wait_for_charts(page)
         page.evaluate("""() => Promise.all([...document.querySelectorAll('.cj-chart')].map(b => {
             const show = b.cjView.tooltip();
