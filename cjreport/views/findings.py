@@ -177,7 +177,7 @@ def rests_on_inference(k: KeyFinding) -> bool:
     return k.under_explicit is False
 
 
-STATED_LEAD = "**On what the texts state.**"
+STATED_LEAD = "**On positions the coders find stated in the texts.**"
 INFERRED_LEAD = ("**Resting in part on what the coders infer.** These findings fail when the positions the coders "
                  "infer, rather than find stated, are set aside: read them as the coding’s reading of the texts, "
                  "not as what the sources say in so many words.")

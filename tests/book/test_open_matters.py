@@ -75,7 +75,7 @@ def test_words_not_in_the_quotation_are_one_line(data_copy):
 
 def test_two_broken_matters_are_reported_in_one_run(data_copy):
     edit(data_copy / "open-matters.yaml", "quotations: [q000-vessels-overreacting]", "quotations: [q000-no-such-thing]")
-    edit(data_copy / "open-matters.yaml", "quotations: [q004-china-russia]", "quotations: [q004-china-russia, q004-china-russia]")
+    edit(data_copy / "open-matters.yaml", "quotations: [q000-ukraine, q004-china-russia]", "quotations: [q000-ukraine, q004-china-russia, q004-china-russia]")
     result = subprocess.run([sys.executable, "-m", "cjreport.build", "--check"], env={**os.environ, "CJREPORT_DATA": str(data_copy)},
                             capture_output=True, text=True, timeout=60, cwd=ROOT)
     lines = [line for line in result.stderr.splitlines() if line.strip()]

@@ -49,3 +49,22 @@ def test_the_arguments_at_a_glance_name_each_kind_and_link_to_its_readings(html_
             quoted = {a["href"].rpartition("#quote-")[2] for a in block.find_all("a", href=True) if "#quote-" in a["href"]}
             quoted |= {a["href"].rpartition("#")[2] for a in block.find_all("a", href=True) if "appendix.html#q" in a["href"]}
             assert any(q.startswith(f"q{sid}") for q in quoted), (sid, href, sorted(quoted)[:5])
+
+
+def test_each_theme_chapter_ends_with_questions_for_discussion(html_dir, evidence):
+    """Every theme of the codebook (read with yaml) has its chapter end on a 'For discussion' section of
+    questions (readers asked for teaching material); the build's audit checks that the words they quote are
+    verbatim."""
+    import yaml
+    from bs4 import BeautifulSoup
+
+    themes = yaml.safe_load((evidence.data_dir / "codebook.yaml").read_text(encoding="utf-8"))["themes"]
+    for theme in themes:
+        chapter = next(t.chapter for t in evidence.codebook.themes if t.id == theme["id"])
+        soup = BeautifulSoup((html_dir / "book" / f"{chapter}.html").read_text(encoding="utf-8"), "html.parser")
+        sections = soup.select("article section section")
+        assert sections, chapter
+        last = sections[-1]
+        assert last.find(["h2"]).get_text(" ", strip=True).startswith("For discussion"), chapter
+        questions = [li.get_text(" ", strip=True) for li in last.find_all("li")]
+        assert questions and all(q.endswith("?") for q in questions), (chapter, questions)
