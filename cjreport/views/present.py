@@ -165,8 +165,9 @@ def positions(question_id: str, evidence: Evidence | None = None) -> Markdown:
 def _rationale_with_links(rationale: str, qids: list[str], ev: Evidence,
                           home: dict[str, tuple[str, str]]) -> tuple[str, set[str]]:
     """The coder's reason as MyST, each of `qids` (quotations displayed in full elsewhere) that the reason already
-    quotes linked right after its words, "“…aggressive moves by Beijing” (Q20)", instead of a second line repeating
-    the words ("Also cited here"); returns the text and the quotations so linked. A quoted span links the first
+    quotes linked: the author's own words are themselves the link, reported words get one right after them naming
+    their speaker, "“…” (US government, as paraphrased by Roy, Q2)", instead of a second line repeating the words
+    ("Also cited here"); returns the text and the quotations so linked. A quoted span links the first
     quotation whose text holds it, and each quotation is linked once."""
     spans = [m for m in re.finditer(r"“([^”]+)”", rationale)]
     linked: dict[int, str] = {}
@@ -184,9 +185,13 @@ def _rationale_with_links(rationale: str, qids: list[str], ev: Evidence,
             continue
         qid = linked[i]
         q = ev.quotations[qid]
-        who = "" if q.voice == "author" else f"{q.reported_as(ev.sources[q.source].short_name)}, "
         target = evidence_label(qid) if qid in home else q.label
-        out += [_escape_spaced(rationale[at:m.end()]), f" ({{ref}}`{_ref_text(who + numbers[qid])} <{target}>`)"]
+        if q.voice == "author":
+            # the author's own words are the link (a 33rd reading: a number after them only repeats who said them)
+            out += [_escape_spaced(rationale[at:m.start()]), f"{{ref}}`{_ref_text(m.group(0))} <{target}>`"]
+        else:  # reported words keep a reference that names their speaker beside the author who reports them
+            who = f"{q.reported_as(ev.sources[q.source].short_name)}, "
+            out += [_escape_spaced(rationale[at:m.end()]), f" ({{ref}}`{_ref_text(who + numbers[qid])} <{target}>`)"]
         at = m.end()
     out.append(_escape_spaced(rationale[at:]))
     return "".join(out), set(linked.values())

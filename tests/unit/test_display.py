@@ -176,14 +176,16 @@ def test_both_layouts_of_a_chart_carry_its_data_once(evidence):
 
 
 def test_a_position_card_keeps_its_reason_whole_around_the_links_it_adds(evidence):
-    """A card links a quotation its reason already quotes right after those words, "“…” (Q20)"; taking the links
-    out must give back the reason as written, every space kept (a 29th reading found "(Q57)and")."""
+    """A card links a quotation its reason already quotes, on the words themselves or, for reported words, right
+    after them; taking the links out must give back the reason as written, every space kept (a 29th reading
+    found "(Q57)and")."""
     import re
 
     from cjreport.views import present
     from cjreport.views.markup import escape
 
     link = re.compile(r" \(\{ref\}`[^`]*`\)")
+    words = re.compile(r"\{ref\}`(“[^`<]*”) <[^`>]*>`")  # the author's own words, themselves the link
     linked = 0
     for question in evidence.codebook.questions:
         text = present.positions(question, evidence).text
@@ -192,7 +194,8 @@ def test_a_position_card_keeps_its_reason_whole_around_the_links_it_adds(evidenc
             if code.stance == "not_addressed":
                 continue
             paragraphs = [para.split("\n:::")[0] for para in text.split("\n\n")]  # a card's fence may close it
-            first = next((para for para in paragraphs if link.sub("", para) == escape(code.rationale)), None)
+            first = next((para for para in paragraphs
+                          if words.sub(lambda m: escape(m.group(1)), link.sub("", para)) == escape(code.rationale)), None)
             assert first is not None, (question, sid)
             linked += first != escape(code.rationale)
     assert linked, "no reason got a link: the test would test nothing"
