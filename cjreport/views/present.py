@@ -186,11 +186,12 @@ def _rationale_with_links(rationale: str, qids: list[str], ev: Evidence,
         qid = linked[i]
         q = ev.quotations[qid]
         target = evidence_label(qid) if qid in home else q.label
-        if q.voice == "author":
-            # the author's own words are the link (a 33rd reading: a number after them only repeats who said them)
+        if q.voice == "author" and len(m.group(1).split()) >= 2:
+            # the author's own words are the link (a 33rd reading: a number after them only repeats who said them);
+            # a single word is too small a link to find or to follow, and keeps its number
             out += [_escape_spaced(rationale[at:m.start()]), f"{{ref}}`{_ref_text(m.group(0))} <{target}>`"]
         else:  # reported words keep a reference that names their speaker beside the author who reports them
-            who = f"{q.reported_as(ev.sources[q.source].short_name)}, "
+            who = "" if q.voice == "author" else f"{q.reported_as(ev.sources[q.source].short_name)}, "
             out += [_escape_spaced(rationale[at:m.end()]), f" ({{ref}}`{_ref_text(who + numbers[qid])} <{target}>`)"]
         at = m.end()
     out.append(_escape_spaced(rationale[at:]))

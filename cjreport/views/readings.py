@@ -261,7 +261,8 @@ def _link_quoted(text: str, start: int, quote: Quotation) -> str | None:
     def link(match: re.Match) -> str:
         nonlocal found
         words = fold(match.group(1)).strip(" ,.;:")
-        if not words or words not in passage or "{" in match.group(0):
+        # a single word is too small a link to find or to follow: it keeps its citation
+        if len(words.split()) < 2 or words not in passage or "{" in match.group(0):
             return match.group(0)
         found = True
         return f"{{ref}}`{_role_safe(match.group(0))} <{quote.label}>`"

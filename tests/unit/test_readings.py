@@ -73,7 +73,8 @@ def test_short_reference_is_verbatim_and_links_to_the_passage(evidence):
 
 def test_a_reference_shows_the_words_only_where_the_sentence_does_not_quote_them(evidence):
     """Where the sentence before a marker quotes the author's own words from the passage, those words are the
-    link; where it quotes reported words, the reference is speaker and number (the speaker must be named);
+    link (two words or more: a single word is too small a link); where it quotes reported words or one word, the
+    reference is speaker and number (the speaker must be named);
     elsewhere the reference shows the words that carry the passage, its gist, with its number."""
     seen = {"linked": 0, "reported": 0, "gist": 0}
     for reading in readings.load_readings(evidence):
@@ -81,13 +82,14 @@ def test_a_reference_shows_the_words_only_where_the_sentence_does_not_quote_them
         for match in re.finditer(r"\[\[([^\[\]:]*)\]\]", reading.text):
             quote = evidence.quotations[match.group(1)]
             sentence = re.split(r"(?<=[.!?])\s|\[\[[^\[\]]*\]\]", reading.text[:match.start()])[-1]
-            quoted = any(part.strip(" ,.;:") and part.strip(" ,.;:") in " ".join(quote.text.split())
-                         for part in re.findall(r"“([^“”]*)”", sentence))
+            parts = [p.strip(" ,.;:") for p in re.findall(r"“([^“”]*)”", sentence)]
+            parts = [p for p in parts if p and p in " ".join(quote.text.split())]
+            quoted = bool(parts)
             links = re.findall(r"\{ref\}`([^`]*)<" + re.escape(quote.label) + ">`", shown)
-            if quoted and quote.voice == "author":
+            if quoted and quote.voice == "author" and any(len(p.split()) >= 2 for p in parts):
                 seen["linked"] += 1
                 assert any(t.startswith("“") and "Q" not in t for t in links), (reading.id, quote.id, links)
-            elif quoted:
+            elif quoted:  # reported words, or a single word: speaker and number
                 seen["reported"] += 1
                 assert any("“" not in t and re.search(r"\bQ\d+", t) for t in links), (reading.id, quote.id, links)
             else:
