@@ -277,9 +277,9 @@ def paragraph(reading: Reading, evidence: Evidence | None = None, dated: set[str
     at the end of its sentence, in parentheses and in the order the sentence leans on them (speaker, number and
     the words that carry the quotation). Each [[date:<source id>]] becomes that source's date. Readers of the
     28th to 33rd readings found short references inside sentences hard to read through. A reference whose
-    speaker is the one before it in the same citation gives the number alone. `dated` holds the sources whose date has already been given in
-    the same block: an inferred date is marked so only the first time (a twentieth reading found "(date
-    inferred)" repeated after every mention)."""
+    speaker is the one before it in the same citation gives the number alone. `dated` holds the sources whose
+    date has already been given in the same block: an inferred date is marked so only the first time (a
+    twentieth reading found "(date inferred)" repeated after every mention)."""
     ev = evidence or load()
     dated = set() if dated is None else dated
     text, cited = "", []  # the text without quotation markers, and (position, quotation id, quoted) per marker
@@ -311,11 +311,11 @@ def paragraph(reading: Reading, evidence: Evidence | None = None, dated: set[str
     out, pos = [], 0
     for end in sorted(groups):
         out.append(text[pos:end].rstrip())
-        refs, last = [], None
+        refs, previous = [], None
         for key, quoted in groups[end]:
             who = _speaker(ev.quotations[key], ev)
-            refs.append(quote_ref(key, ev, quoted=quoted, speaker=who != last))
-            last = who
+            refs.append(quote_ref(key, ev, quoted=quoted, speaker=who != previous))
+            previous = who
         out.append(f" ({'; '.join(refs)})")
         pos = end
     out.append(text[pos:])
