@@ -120,16 +120,20 @@ def _cite_year(name, rawtext, text, lineno, inliner, options=None, content=None)
 
 def _ref(name, rawtext, text, lineno, inliner, options=None, content=None):
     # Every label the package links to is on the appendix page (a quoted passage, a source), except a quotation's
-    # full display as evidence (present.evidence_label), which is in the chapter of the cell that cites it.
+    # full display as evidence (present.evidence_label) and a question's positions, which are in the chapter of
+    # the question, and a question's coding notes (present.notes_label), on their own page.
     title, target = _split(text)
     page = "appendix"
-    if target.startswith("quote-"):
+    if target.startswith(("quote-", "positions-")):
         from cjreport.data.evidence import load
         from cjreport.views.homes import homes
 
         evidence = load()
-        question, _ = homes(evidence)[target.removeprefix("quote-")]
+        question = (homes(evidence)[target.removeprefix("quote-")][0] if target.startswith("quote-")
+                    else target.removeprefix("positions-"))
         page = evidence.codebook.theme(evidence.codebook.questions[question].theme).chapter
+    elif target.startswith("notes-"):
+        page = "coding-notes"
     return [_link(title, f"{BOOK}{page}.html#{_anchor(target)}", rawtext)], []
 
 

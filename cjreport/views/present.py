@@ -17,6 +17,7 @@ from cjreport.views.markup import Markdown, escape, join, list_table
 from cjreport.data.quotations import Quotation, fold
 from cjreport.views.homes import evidence_label, homes
 from cjreport.views.style import stance_symbol
+from cjreport.analysis.sensitivity import OWN, is_implied
 from cjreport.wording import is_plural_name, listing, number_word, possessive  # number_word: chapters import it from here
 
 
@@ -100,10 +101,12 @@ def _ref_text(text: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"[`<>\\]", "", text)).strip()
 
 
-def quote_ref(qid: str, evidence: Evidence | None = None, *, author_named: bool = True, words: str | None = None) -> str:
+def quote_ref(qid: str, evidence: Evidence | None = None, *, author_named: bool = True, words: str | None = None,
+              numbered: bool = True) -> str:
     """A short reference to a quotation by its speaker and the words that carry it — Roy: “…remains healthy…”… — as inline
     MyST, linking to where it is displayed in full as evidence (or, if no cell cites it, to its place in the
-    appendix). `author_named=False` leaves out the author's name where the line already gives it."""
+    appendix). `author_named=False` leaves out the author's name where the line already gives it; `numbered=False`
+    leaves out the reference number where the words are displayed in full nearby (the same chapter)."""
     ev = _ev(evidence)
     q = ev.quotations[qid]
     source = ev.sources[q.source].short_name
@@ -111,8 +114,12 @@ def quote_ref(qid: str, evidence: Evidence | None = None, *, author_named: bool 
                                               else f"{q.speaker} below {possessive(source)} article, not the author’s view")
     # the reference number (as in the appendix and the quotation index) lets a reader of the PDF find the words
     number = reference_numbers(ev)[qid]
-    text = (f"{number}: {pointer_words(q, words)}" if q.voice == "author" and not author_named
-            else f"{who} ({number}): {pointer_words(q, words)}")
+    if not numbered:
+        text = (pointer_words(q, words) if q.voice == "author" and not author_named
+                else f"{who}: {pointer_words(q, words)}")
+    else:
+        text = (f"{number}: {pointer_words(q, words)}" if q.voice == "author" and not author_named
+                else f"{who} ({number}): {pointer_words(q, words)}")
     target = evidence_label(qid) if qid in homes(ev) else q.label
     return f"{{ref}}`{_ref_text(text)} <{target}>`"
 
@@ -129,37 +136,72 @@ def questions(theme_id: str, evidence: Evidence | None = None) -> Markdown:
                               for i, q in enumerate(theme.questions, 1)) + "\n")
 
 
+def position_title(question_id: str, sid: str, evidence: Evidence | None = None) -> str:
+    """A coded cell's heading, plain text: "Roy: − Opposes", with "(implied)" where the coder's reason says the
+    position is inferred rather than stated (the stance scale's rule)."""
+    ev = _ev(evidence)
+    code = ev.coding[(question_id, sid)]
+    implied = " (implied)" if code.stance in OWN and is_implied(code.rationale) else ""
+    return f"{source_name(sid, ev)}: {stance_symbol(code.stance)} {stance_label(code.stance, ev)}{implied}"
+
+
 def positions(question_id: str, evidence: Evidence | None = None) -> Markdown:
-    """One question side by side: a card per source that addresses it (stance, the coder's reason, the quotations),
-    in columns on a wide screen and stacked on a phone; then the sources that do not address it."""
+    """One question side by side: a card per source that addresses it (its stance and the words it rests on), in
+    columns on a wide screen and stacked on a phone; then the sources that do not address it and a link to the
+    coders' reasons. The reasons are not in the cards: three blind readings found the coding's apparatus (verbs
+    of reporting, the codebook's notes) inside the chapters the report's hardest part to read, so they are in
+    the coding notes (coding_notes), one click away."""
     ev = _ev(evidence)
     question = ev.codebook.questions[question_id]
+    home = homes(ev)
     cards, silent = [], []
     for sid in ev.sources:
         code = ev.coding[(question_id, sid)]
         if code.stance == "not_addressed":
             silent.append(source_name(sid, ev))
             continue
-        title = f"{source_name(sid, ev)}: {stance_symbol(code.stance)} {stance_label(code.stance, ev)}"
-        home = homes(ev)
-        shown_elsewhere = [qid for qid in code.quotations if home.get(qid) != (question_id, sid)]
-        rationale, linked = _rationale_with_links(code.rationale, shown_elsewhere, ev, home)
-        body, elsewhere = [rationale], []
-        for qid in code.quotations:
-            if home.get(qid) == (question_id, sid):
-                body.append(f"({evidence_label(qid)})=\n" + quote(qid, ev).text.strip())
-            elif qid not in linked:
-                elsewhere.append(quote_ref(qid, ev))
-        if elsewhere:  # one line for all of them: a label repeated per quotation read as machine output
-            body.append("*Also cited here:* " + "; ".join(elsewhere))
-        cards.append(f":::{{grid-item-card}} {escape(title)}\n:class-card: cj-position cj-{code.stance}\n\n"
-                     + "\n\n".join(body) + "\n:::")
+        shown = [qid for qid in code.quotations if home.get(qid) == (question_id, sid)]
+        body = [f"({evidence_label(qid)})=\n" + quote(qid, ev).text.strip() for qid in shown]
+        # words displayed in full at another question: named by their speaker and words, linking there
+        others = [quote_ref(qid, ev, author_named=False, numbered=False) for qid in code.quotations if qid not in shown]
+        if others:
+            body.append(("*Also:* " if shown else "") + "; ".join(others))
+        cards.append(f":::{{grid-item-card}} {escape(position_title(question_id, sid, ev))}\n"
+                     f":class-card: cj-position cj-{code.stance}\n\n" + "\n\n".join(body) + "\n:::")
     parts = [f"({positions_label(question_id)})=\n*The proposition:* {escape(question.proposition)}"]
     if cards:
         parts.append("::::{grid} 1 1 2 2\n:gutter: 2\n:class-container: cj-side-by-side\n\n" + "\n\n".join(cards) + "\n::::")
-    if silent:
-        parts.append(f"*Not addressed by:* {escape(listing(silent))}.")
+    closing = [f"*Not addressed by:* {escape(listing(silent))}."] if silent else []
+    closing.append(f"*Why each source is coded so:* {{ref}}`the coding notes on this question <{notes_label(question_id)}>`.")
+    parts.append(" ".join(closing))
     return Markdown("\n\n".join(parts) + "\n")
+
+
+def notes_label(question_id: str) -> str:
+    """The anchor of a question's coding notes."""
+    return f"notes-{question_id}"
+
+
+def coding_notes(theme_id: str, evidence: Evidence | None = None) -> Markdown:
+    """A theme's questions, each with every source's stance and the coder's reason for it, not-addressed cells
+    included: the reasons the chapters' cards leave out. The words a reason quotes link to where they are
+    displayed in full; the cell's other quotations follow it by speaker and words."""
+    ev = _ev(evidence)
+    theme = ev.codebook.theme(theme_id)
+    home = homes(ev)
+    blocks = [f"## {escape(theme.title)}",
+              f"The positions themselves, with the words they rest on, are in {{doc}}`{theme.id}`."]
+    for question in theme.questions:
+        blocks += [f"({notes_label(question.id)})=", f"### {escape(question.label)}",
+                   f"*The proposition:* {escape(question.proposition)}"]
+        for sid in ev.sources:
+            code = ev.coding[(question.id, sid)]
+            reason, linked = _rationale_with_links(code.rationale, list(code.quotations), ev, home)
+            rest = [quote_ref(qid, ev) for qid in code.quotations if qid not in linked]
+            cited = f" *Cited:* {'; '.join(rest)}." if rest else ""
+            blocks.append(f"**{escape(position_title(question.id, sid, ev))}.** {reason}{cited}")
+    return Markdown("\n\n".join(blocks) + "\n")
+
 
 
 def _rationale_with_links(rationale: str, qids: list[str], ev: Evidence,
