@@ -172,7 +172,7 @@ def positions(question_id: str, evidence: Evidence | None = None) -> Markdown:
     if cards:
         parts.append("::::{grid} 1 1 2 2\n:gutter: 2\n:class-container: cj-side-by-side\n\n" + "\n\n".join(cards) + "\n::::")
     closing = [f"*Not addressed by:* {escape(listing(silent))}."] if silent else []
-    closing.append(f"*Why each source is coded so:* {{ref}}`the coding notes on this question <{notes_label(question_id)}>`.")
+    closing.append(f"*The coders’ reasons:* {{ref}}`{notes_label(question_id)}`.")  # the link reads as the notes' heading
     parts.append(" ".join(closing))
     return Markdown("\n\n".join(parts) + "\n")
 

@@ -70,15 +70,17 @@ def _links_to_words(soup, quote, evidence) -> bool:
     """A short reference to a quotation (issue 19: its full words are shown once, where they are evidence):
     a link to its full display, or to its passage in the appendix, whose text shows the words that carry the
     quotation (its gist, or else its first words), its reference number (Q1, Q2, …), or words of it in quotation
-    marks (a reading or a card that quotes the author's words makes them the link), and which names the speaker's source (in the link, or at the
-    head of its line)."""
+    marks (a reading or a card that quotes the author's words makes them the link), and which names the speaker's
+    source (in the link, at the head of its line, or in the title of the position card it stands in)."""
     words = quote.key_words()[1]
     number = re.compile(rf"\b{present.reference_numbers(evidence)[quote.id]}\b")
     name = evidence.sources[quote.source].short_name
     passage = fold(quote.text)
     quoted = lambda text: any(len(w.split()) >= 2 and w.strip(" ,.;:") in passage for w in re.findall(r"“([^”]+)”", text))
+    # the line names the source, or the position card it stands in does, in its title
+    line = lambda a: a.find_parent(class_="cj-position") or a.find_parent(["li", "p", "td"])
     return any((words in fold(a.get_text(" ")) or number.search(a.get_text(" ")) or quoted(fold(a.get_text(" "))))
-               and name in fold(a.find_parent(["li", "p", "td"]).get_text(" "))
+               and name in fold(line(a).get_text(" "))
                for a in soup.select(f'a[href$="#quote-{quote.id}"], a[href$="#{quote.id}"]'))
 
 

@@ -181,13 +181,12 @@ def test_no_chart_leaves_half_a_page_blank_before_it(layout):
 
 
 def test_position_card_titles_stand_on_their_own_line(pages, evidence):
-    """Each position card's title (source and stance) is a line of its own, above the coder's reason."""
+    """Each position card's title (source and stance) is a line of its own, above the words it rests on."""
     from collections import Counter
 
-    from cjreport.views.present import source_name, stance_label
-    from cjreport.views.style import stance_symbol
+    from cjreport.views.present import position_title
 
-    wanted = Counter(f"{source_name(sid, evidence)}: {stance_symbol(code.stance)} {stance_label(code.stance, evidence)}"
+    wanted = Counter(position_title(qid, sid, evidence)
                      for (qid, sid), code in evidence.coding.items() if code.stance != "not_addressed")
     lines = Counter(line.strip() for page in pages for line in page.splitlines())
     short = {title: (lines[title], n) for title, n in wanted.items() if lines[title] < n}
