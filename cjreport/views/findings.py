@@ -130,8 +130,9 @@ def _split_sentence(f: Finding, ev: Evidence) -> str:
     # commas and "and" between the sides, unless a side names two sources ("Roy and Tanaka agree"): then semicolons,
     # so that "and" never joins two sides
     sides = "; ".join(parts) if any(len(held) > 1 for held in f.stances.values()) else listing(parts)
-    return capital(f"{share(n, total, 'source')} take a position on whether {clause(f.question, ev)}, and they divide: "
-                   f"{sides}.")
+    # "divide on whether", not "take a position on whether …, and they divide": a 35th reading found the findings
+    # read as tallies; the count stays (issue 19: "three of the five sources", never "the sources")
+    return capital(f"{share(n, total, 'source')} divide on whether {clause(f.question, ev)}: {sides}.")
 
 
 def key_finding_list(evidence: Evidence | None = None, most: int = MOST) -> list[KeyFinding]:
