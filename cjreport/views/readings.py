@@ -35,16 +35,14 @@ from cjreport.views.present import pointer_words, reference_numbers, source_name
 from cjreport.data.quotations import Quotation, fold
 
 READING_ID = schema.READING_ID
-# Besides the codebook's themes, a reading may belong to these groups (shown in the synthesis chapter; the
-# essay, the book's argument in brief, and policy, what a policy reader can take from it, in a chapter of their own
-# before the others).
+# Besides the codebook's themes, a reading may belong to these groups, all shown in the synthesis chapter (chapter
+# 1 had readings of its own, the argument in brief and a policy reader's summary, until a 37th reading, an
+# editor's, found every sentence of them said again in the theme chapters or the synthesis).
 GROUPS = {
-    "essay": "Reading: the comparison in brief — the book’s interpretation",
     "cross-theme": "Reading: why the sources part ways — the book’s interpretation",
     "same-event": None,  # each same-event reading is its own block, titled by its `title`
     "evidence": "Reading: each argument against its own evidence — the book’s interpretation",
     "discriminate": "Reading: what kind of evidence would tell the readings apart — the book’s interpretation",
-    "policy": "Reading: what a policy reader can take from these texts — the book’s interpretation",
 }
 THEME_TITLE = "Reading: why they differ — the book’s interpretation"
 MARKER = re.compile(r"\[\[([^\[\]]*)\]\]")
