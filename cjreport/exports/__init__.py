@@ -401,7 +401,10 @@ def how_to_cite(root: Path = ROOT) -> Markdown:
     return Markdown(f"{escape(', '.join(_names(ref)))} ({escape(str(ref['year']))}). *{escape(ref['title'])}*. "
                     f"Edition {escape(str(ref['version']))} of {escape(str(ref['date-released']))}. "
                     f"{escape(ref.get('medium', 'Research report'))}.{where}\n\n"
-                    f"BibTeX:\n\n{fence}bibtex\n{bib}{fence}\n\nRIS:\n\n{fence}text\n{ris_text}{fence}\n")
+                    # each record is a captioned code block, so that its name stays with it on a printed page (a bare "RIS:"
+                    # paragraph once ended a page of the complete PDF, its record alone on the next)
+                    f"{fence}{{code-block}} bibtex\n:caption: BibTeX\n\n{bib}{fence}\n\n"
+                    f"{fence}{{code-block}} text\n:caption: RIS\n\n{ris_text}{fence}\n")
 
 
 # --- the colophon ---------------------------------------------------------------------------------------
