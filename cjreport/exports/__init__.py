@@ -402,9 +402,10 @@ def how_to_cite(root: Path = ROOT) -> Markdown:
                     f"Edition {escape(str(ref['version']))} of {escape(str(ref['date-released']))}. "
                     f"{escape(ref.get('medium', 'Research report'))}.{where}\n\n"
                     # each record is a captioned code block, so that its name stays with it on a printed page (a bare "RIS:"
-                    # paragraph once ended a page of the complete PDF, its record alone on the next)
-                    f"{fence}{{code-block}} bibtex\n:caption: BibTeX\n\n{bib}{fence}\n\n"
-                    f"{fence}{{code-block}} text\n:caption: RIS\n\n{ris_text}{fence}\n")
+                    # paragraph once ended a page of the complete PDF, its record alone on the next); the shorter
+                    # record first, so that the one a page break can carry over is the longer
+                    f"{fence}{{code-block}} text\n:caption: RIS\n\n{ris_text}{fence}\n\n"
+                    f"{fence}{{code-block}} bibtex\n:caption: BibTeX\n\n{bib}{fence}\n")
 
 
 # --- the colophon ---------------------------------------------------------------------------------------
