@@ -15,9 +15,8 @@ from dataclasses import dataclass
 from cjreport.analysis import sensitivity as sens
 from cjreport.analysis.findings import POSITIONS, Finding, agreements, splits
 from cjreport.data.evidence import Evidence, load
-from cjreport.data.quotations import UNQUOTABLE, fold
 from cjreport.views.markup import Markdown, escape, join, list_table
-from cjreport.views.present import positions_label, quote_ref
+from cjreport.views.present import carrying_words, positions_label, quote_ref
 from cjreport.wording import capital, is_plural_name, listing, number_word, possessive, share, verb
 
 MOST, FEWEST = 8, 5  # the home page's key findings: the issue asks for five to eight
@@ -259,19 +258,8 @@ def implied(k: KeyFinding, ev: Evidence) -> str:
 
 
 def position_words(question: str, sid: str, ev: Evidence) -> str | None:
-    """The words of a cell's first quotation that carry its position: None (the quotation's gist stands) where the
-    coder's rationale quotes the gist's words, else the first passage of two to nine words the rationale quotes
-    from the quotation, else None. A gist serves every
-    question its quotation is cited for; a key finding shows the words that carry this one (a sixteenth reading
-    found Zhang's position on militarism shown by his words on capacity, not by those on the “old path”)."""
-    code = ev.coding[(question, sid)]
-    quote = ev.quotations[code.quotations[0]]
-    text, gist = fold(quote.text), fold(quote.gist)
-    quoted = [fold(m).strip(" ,.;:") for m in re.findall(r"“([^“”]*)”", code.rationale)]
-    if gist and any(gist in w for w in quoted):  # the rationale rests on the gist's own words: they carry it
-        return None
-    fitting = [w for w in quoted if 2 <= len(w.split()) <= 9 and w in text and not UNQUOTABLE.search(w)]
-    return fitting[0] if fitting else None
+    """The words of a cell's first quotation that carry its position (present.carrying_words)."""
+    return carrying_words(question, sid, ev.coding[(question, sid)].quotations[0], ev)
 
 
 def key_findings(evidence: Evidence | None = None, most: int = MOST) -> Markdown:

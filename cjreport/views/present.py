@@ -14,7 +14,7 @@ from cjreport.data import excerpts
 from cjreport.data.corpus import Source
 from cjreport.data.evidence import Evidence, load
 from cjreport.views.markup import Markdown, escape, join, list_table
-from cjreport.data.quotations import Quotation, fold
+from cjreport.data.quotations import UNQUOTABLE, Quotation, fold
 from cjreport.views.homes import evidence_label, homes
 from cjreport.views.style import stance_symbol
 from cjreport.analysis.sensitivity import OWN, is_implied
@@ -124,6 +124,23 @@ def quote_ref(qid: str, evidence: Evidence | None = None, *, author_named: bool 
     return f"{{ref}}`{_ref_text(text)} <{target}>`"
 
 
+def carrying_words(question_id: str, sid: str, qid: str, evidence: Evidence | None = None) -> str | None:
+    """The words of one of a cell's quotations that carry the cell's position, for a short reference to it: None
+    (the quotation's gist stands) where the coder's reason quotes the gist's words, else the longest passage of
+    two to twelve words the reason quotes from the quotation, else None. A gist serves every question its
+    quotation is cited for; a reference for one cell shows the words that carry that cell (a sixteenth reading
+    found Zhang's position on militarism shown by his words on capacity, and a 38th the same of his card on
+    Taiwan, which rests on “considering interfering in Taiwan”)."""
+    ev = _ev(evidence)
+    code, quote = ev.coding[(question_id, sid)], ev.quotations[qid]
+    text, gist = fold(quote.text), fold(quote.gist)
+    quoted = [fold(m).strip(" ,.;:") for m in re.findall(r"“([^“”]*)”", code.rationale)]
+    if gist and any(gist in w for w in quoted):  # the reason rests on the gist's own words: they carry it
+        return None
+    fitting = [w for w in quoted if 2 <= len(w.split()) <= 12 and w in text and not UNQUOTABLE.search(w)]
+    return max(fitting, key=lambda w: len(w.split())) if fitting else None
+
+
 def stance_label(stance_id: str, evidence: Evidence | None = None) -> str:
     return _ev(evidence).codebook.stance(stance_id).label
 
@@ -163,7 +180,8 @@ def positions(question_id: str, evidence: Evidence | None = None) -> Markdown:
         shown = [qid for qid in code.quotations if home.get(qid) == (question_id, sid)]
         body = [f"({evidence_label(qid)})=\n" + quote(qid, ev).text.strip() for qid in shown]
         # words displayed in full at another question: named by their speaker and words, linking there
-        others = [quote_ref(qid, ev, author_named=False, numbered=False) for qid in code.quotations if qid not in shown]
+        others = [quote_ref(qid, ev, author_named=False, numbered=False, words=carrying_words(question_id, sid, qid, ev))
+                  for qid in code.quotations if qid not in shown]
         if others:
             body.append(("*Also:* " if shown else "") + "; ".join(others))
         cards.append(f":::{{grid-item-card}} {escape(position_title(question_id, sid, ev))}\n"

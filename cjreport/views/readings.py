@@ -271,10 +271,12 @@ def _link_quoted(text: str, start: int, quote: Quotation) -> str | None:
 
 def paragraph(reading: Reading, evidence: Evidence | None = None, dated: set[str] | None = None) -> str:
     """The reading's MyST with each [[id]] marker turned into a link: where the words the sentence quotes before
-    the marker are the quotation's own, those words become the link; otherwise the marker joins one citation
-    at the end of its sentence, in parentheses and in the order the sentence leans on them (speaker, number and
-    the words that carry the quotation). Each [[date:<source id>]] becomes that source's date. Readers of the
-    28th to 33rd readings found short references inside sentences hard to read through. A reference whose
+    the marker are the author's own words of that quotation, those words become the link (readers of the 28th
+    to 33rd readings found short references inside sentences hard to read through); otherwise the marker
+    becomes a citation where it stands, in parentheses (speaker, number and the words that carry the
+    quotation), markers side by side sharing one. A 38th reading found citations gathered at the end of their
+    sentence read as the source of the words quoted last, two of them under the wrong speaker, so a citation
+    stays beside the claim it supports. Each [[date:<source id>]] becomes that source's date. A reference whose
     speaker is the one before it in the same citation gives the number alone. `dated` holds the sources whose
     date has already been given in the same block: an inferred date is marked so only the first time (a
     twentieth reading found "(date inferred)" repeated after every mention)."""
@@ -301,11 +303,9 @@ def paragraph(reading: Reading, evidence: Evidence | None = None, dated: set[str
             cited.append((len(text), key, _quotes_from(reading.text[:match.start()], ev.quotations[key])))
         last = len(text)
     text += reading.text[pos:]
-    ends = _sentence_ends(text) + [len(text)]
-    groups: dict[int, list[tuple[str, bool]]] = {}
+    groups: dict[int, list[tuple[str, bool]]] = {}  # markers side by side share a position, and one citation
     for at, key, quoted in cited:
-        end = next(e for e in ends if e >= at)
-        groups.setdefault(end, []).append((key, quoted))
+        groups.setdefault(at, []).append((key, quoted))
     out, pos = [], 0
     for end in sorted(groups):
         out.append(text[pos:end].rstrip())
