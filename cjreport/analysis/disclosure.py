@@ -55,8 +55,10 @@ def sample_size(evidence: Evidence | None = None) -> SampleSize:
 
 @dataclass(frozen=True)
 class Recoding:
-    date: str  # the changelog date of the latest round of rule changes or added questions
-    questions: int  # questions the round recoded or added
+    date: str  # the changelog date of the latest of these rounds
+    first_date: str  # and of the first
+    rounds: int  # rounds of rule changes or added questions that answered an independent reading
+    questions: int  # questions the rounds recoded or added
     cells: int  # their cells, coded again by both coders
     agreed: int
     kept_first: int  # of the round's disagreements, how many the adjudication settled each way
@@ -64,17 +66,20 @@ class Recoding:
 
 
 def latest_recoding(evidence: Evidence | None = None) -> Recoding | None:
-    """The latest dated round of the codebook changelog that changed rules or added questions: its cells were
-    coded again by both coders, so the methods chapter says how that round's agreement and adjudication went.
-    None when the changelog records no such round."""
+    """The rounds of the codebook changelog that changed rules or added questions in answer to an independent
+    reading of the book (`after_reading`), taken together: their cells were coded again, or for the first time,
+    by both coders, so the methods chapter says how their agreement and adjudication went (the figures are of
+    the cells as they now stand, after the last round that touched each). None when the changelog records no
+    such round. (Until a round on a second day, every such round fell on one date, and the latest date stood
+    for them all.)"""
     ev = evidence or load()
-    rounds = [e for e in (ev.changelog or []) if e.change in ("rule", "add")]
+    rounds = [e for e in (ev.changelog or []) if e.change in ("rule", "add") and e.after_reading]
     if not rounds:
         return None
-    date = max(e.date for e in rounds)
-    questions = sorted({q for e in rounds if e.date == date for q in e.questions})
+    date, first_date = max(e.date for e in rounds), min(e.date for e in rounds)
+    questions = sorted({q for e in rounds for q in e.questions})
     first, second = agreement.first_coding(ev), agreement.second_codes(ev)
     cells = [(q, s) for q in questions for s in ev.sources]
     decided = [d for d in agreement.decisions(ev) if (d.question, d.source) in set(cells)]
-    return Recoding(date, len(questions), len(cells), sum(first[c] == second[c] for c in cells),
+    return Recoding(date, first_date, len(rounds), len(questions), len(cells), sum(first[c] == second[c] for c in cells),
                     sum(d.final == d.first for d in decided), sum(d.final == d.second for d in decided))

@@ -218,6 +218,7 @@ class ChangelogEntry:
     questions: tuple[str, ...]
     what: str
     why: str
+    after_reading: bool = False  # the change answered an independent reading of the book
 
 
 @dataclass(frozen=True)
@@ -256,7 +257,8 @@ def load_changelog(data_dir: Path, codebook: Codebook) -> list[ChangelogEntry] |
                 if qid not in codebook.questions and record.change != "remove":
                     raise DataError(path, f"unknown question {qid!r} (only a 'remove' entry may name a question that no "
                                     "longer exists)", line=line, item=record.date)
-            entries.append(ChangelogEntry(record.date, record.change, tuple(record.questions), record.what, record.why))
+            entries.append(ChangelogEntry(record.date, record.change, tuple(record.questions), record.what, record.why,
+                                          record.after_reading))
     problems.raise_any()
     return entries
 

@@ -288,6 +288,10 @@ class ChangelogRecord(Record):
     questions: Annotated[list[Slug], Field(min_length=1)]
     what: NonBlank
     why: NonBlank
+    # the change answered an independent reading of the book: the methods chapter and the introduction count
+    # these rounds together (cjreport/analysis/disclosure.py)
+    after_reading: bool = False
+
 
 
 class SegmentRecord(_Span):

@@ -122,10 +122,11 @@ def expected() -> dict[str, str]:
     split_tests = [splits(final, [x for x in ids if x != s]) for s in ids]
     split_tests += [splits(coding, ids) for coding in (not_chosen, second_all, explicit)]
     opposed = sum({final[(q, s)] for s in ids} >= {"supports", "opposes"} for q in questions)
-    # the second round of coding: the latest changelog date that changed rules or added questions
-    rounds = [e for e in _yaml("codebook-changelog.yaml") if e["change"] in ("rule", "add")]
+    # the recodings that answered independent readings: the changelog's rule changes and added questions so marked
+    rounds = [e for e in _yaml("codebook-changelog.yaml") if e["change"] in ("rule", "add") and e.get("after_reading")]
     recode_date = max(e["date"] for e in rounds)
-    recode_qs = {q for e in rounds if e["date"] == recode_date for q in e["questions"]}
+    recode_first_date = min(e["date"] for e in rounds)
+    recode_qs = {q for e in rounds for q in e["questions"]}
     recode_cells = [c for c in cells if c[0] in recode_qs]
     recode_adj = [r for r in adjudication if r["question"] in recode_qs]
 
@@ -169,7 +170,7 @@ def expected() -> dict[str, str]:
         "n_stances": word(len(scale)), "stance_words": ", ".join(st["label"].lower() for st in codebook["stances"]),
         "n_coded_twice": len(cells), "n_agreed": sum(first[c] == second[c] for c in cells), "n_alpha": f"{nominal:.2f}",
         "n_disagreed": len(adjudication), "n_kept_second": sum(r["final"] == r["second"] for r in adjudication),
-        "n_recode_cells": len(recode_cells), "n_recode_date": recode_date, "n_recode_questions": word(len(recode_qs)),
+        "n_recode_cells": len(recode_cells), "n_recode_date": recode_date, "n_recode_first_date": recode_first_date, "n_recode_questions": word(len(recode_qs)),
         "n_recode_disagreed": word(sum(first[c] != second[c] for c in recode_cells)),
         "n_both_silent": len(cells) - len(positioned),
         # sources
@@ -188,7 +189,7 @@ def expected() -> dict[str, str]:
         "m_size.theme_min": min(len(v) for v in by_theme.values()), "m_size.theme_max": max(len(v) for v in by_theme.values()),
         "m_size.widest_theme": short_theme[widest],
         "m_widest": f"{intervals[widest][0]:.2f} to {intervals[widest][1]:.2f}".replace("-", "\u2212"),
-        "m_recode.date": recode_date, "m_recode_cells": len(recode_cells), "m_recode_questions": word(len(recode_qs)),
+        "m_recode.date": recode_date, "m_recode.first_date": recode_first_date, "m_recode_cells": len(recode_cells), "m_recode_questions": word(len(recode_qs)),
         "m_recode_agreed": sum(first[c] == second[c] for c in recode_cells),
         "m_recode_disagreed": word(sum(first[c] != second[c] for c in recode_cells)),
         "m_recode_first": word(sum(r["final"] == r["first"] for r in recode_adj)),

@@ -134,7 +134,9 @@ def test_latest_recoding_is_counted_from_the_files(evidence):
     r = disclosure.latest_recoding(evidence)
     assert r is not None
     data = evidence.data_dir
-    questions = {q for e in evidence.changelog if e.change in ("rule", "add") and e.date == r.date for q in e.questions}
+    rounds = [e for e in evidence.changelog if e.change in ("rule", "add") and e.after_reading]
+    assert r.rounds == len(rounds) and (r.first_date, r.date) == (min(e.date for e in rounds), max(e.date for e in rounds))
+    questions = {q for e in rounds for q in e.questions}
     first = {(row["question"], row["source"]): row["stance"] for row in csv.DictReader(open(data / "coding-first.csv", encoding="utf-8"))}
     second = {(row["question"], row["source"]): row["stance"] for row in csv.DictReader(open(data / "coding-second.csv", encoding="utf-8"))}
     cells = [k for k in first if k[0] in questions]
