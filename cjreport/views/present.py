@@ -216,7 +216,7 @@ def coding_notes(theme_id: str, evidence: Evidence | None = None) -> Markdown:
             code = ev.coding[(question.id, sid)]
             reason, linked = _rationale_with_links(code.rationale, list(code.quotations), ev, home)
             rest = [quote_ref(qid, ev) for qid in code.quotations if qid not in linked]
-            cited = f" *Cited:* {'; '.join(rest)}." if rest else ""
+            cited = f" *Cited:* {'; '.join(rest)}" if rest else ""  # a reference ends in its own ellipsis
             blocks.append(f"**{escape(position_title(question.id, sid, ev))}.** {reason}{cited}")
     return Markdown("\n\n".join(blocks) + "\n")
 
