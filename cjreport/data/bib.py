@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -64,13 +65,15 @@ BOOK_STYLE = "cjreport-alpha"  # the bibliography's pybtex style (_config.yml bi
 
 
 def register_book_style() -> None:
-    """pybtex's alpha style, with two changes for this bibliography:
+    """pybtex's alpha style, with three changes for this bibliography:
+    - each entry's label is its author and year, as the prose cites it (AuthorYearLabels);
     - a corporate author ({{GMA News}}) sorts by its name: its braces sorted after every letter, so that such
       entries made a second alphabetical run after Z (the 25th reading);
     - a title keeps the case it is printed in: alpha lowered every word after the first ("ukraine",
       "south china sea") unless the .bib braced it."""
     import pybtex.plugin
     from pybtex.style.formatting.alpha import Style
+    from pybtex.style.labels import BaseLabelStyle
     from pybtex.style.sorting.author_year_title import SortingStyle
     from pybtex.style.template import field, sentence
 
@@ -78,14 +81,43 @@ def register_book_style() -> None:
         def person_key(self, person):
             return super().person_key(person).replace("{", "").replace("}", "")
 
+    class AuthorYearLabels(BaseLabelStyle):
+        """An entry's label as the prose cites it, author and year ("Walt 1987", "Goh 2005"), not alpha's
+        contraction ("Wal87", "FellowsotCIoISunnamed23", which issue 19 and a 38th reading found): the text
+        cites author and year, so a reader finds the entry under the same words. Two entries that would share
+        a label get "a", "b"."""
+
+        def format_labels(self, sorted_entries):
+            labels = [self._label(e) for e in sorted_entries]
+            counts = Counter(labels)
+            seen: Counter = Counter()
+            for label in labels:
+                if counts[label] > 1:
+                    seen[label] += 1
+                    letter = "abcdefghijklmnopqrstuvwxyz"[seen[label] - 1]
+                    yield f"{label}-{letter}" if label.endswith("n.d.") else f"{label}{letter}"  # APA: n.d.-a
+                else:
+                    yield label
+
+        @staticmethod
+        def _label(e) -> str:
+            people = e.persons.get("author") or e.persons.get("editor") or []
+            names = [" ".join(str(n) for n in p.rich_last_names).replace("{", "").replace("}", "") for p in people]
+            who = (names[0] if len(names) == 1 else f"{names[0]} and {names[1]}" if len(names) == 2
+                   else f"{names[0]} et al." if names else e.key)
+            return f"{who} {e.fields.get('year', 'n.d.')}"
+
     class BookStyle(Style):
         default_sorting_style = f"{BOOK_STYLE}-sorting"
+        default_label_style = f"{BOOK_STYLE}-labels"
+
 
         def format_title(self, e, which_field, as_sentence=True):
             title = field(which_field)
             return sentence[title] if as_sentence else title
 
     pybtex.plugin.register_plugin("pybtex.style.sorting", f"{BOOK_STYLE}-sorting", NameSorting)
+    pybtex.plugin.register_plugin("pybtex.style.labels", f"{BOOK_STYLE}-labels", AuthorYearLabels)
     pybtex.plugin.register_plugin("pybtex.style.formatting", BOOK_STYLE, BookStyle)
 
 
