@@ -214,5 +214,6 @@ def test_the_report_passes_pdf_ua_1():
 def test_the_report_keeps_its_bibliography_entries_once(report_pages):
     """sphinxcontrib-bibtex's citation nodes are shared by the two documents: each entry is printed once."""
     start = min(i for i, page in enumerate(report_pages) if i > 1 and squash(_title("book/bibliography")) in squash(page))
-    labels = re.findall(r"\[([A-Za-z][\w+]*\d\d[a-z]?)\]", "\n".join(report_pages[start:]))
+    # labels are author and year, "[Walt 1987]", "[CTOL Digital n.d.-a]" (cjreport/data/bib.py)
+    labels = re.findall(r"^\s*\[([^\]\n]+? (?:\d{4}|n\.d\.)(?:-?[a-z])?)\]", "\n".join(report_pages[start:]), re.M)
     assert len(labels) >= 10 and len(labels) == len(set(labels)), labels
