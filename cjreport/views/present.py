@@ -190,7 +190,8 @@ def positions(question_id: str, evidence: Evidence | None = None) -> Markdown:
     if cards:
         parts.append("::::{grid} 1 1 2 2\n:gutter: 2\n:class-container: cj-side-by-side\n\n" + "\n\n".join(cards) + "\n::::")
     closing = [f"*Not addressed by:* {escape(listing(silent))}."] if silent else []
-    closing.append(f"*The coders’ reasons:* {{ref}}`{notes_label(question_id)}`.")  # the link reads as the notes' heading
+    # the link reads as the notes' heading, the question's label, given explicitly: JupyterLab has no titles to look up
+    closing.append(f"*The coders’ reasons:* {{ref}}`{_ref_text(question.label)} <{notes_label(question_id)}>`.")
     parts.append(" ".join(closing))
     return Markdown("\n\n".join(parts) + "\n")
 

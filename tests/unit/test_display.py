@@ -213,7 +213,8 @@ def test_position_cards_leave_the_reasons_to_the_coding_notes_and_link_there(evi
     cells = 0
     for question in evidence.codebook.questions:
         cards = present.positions(question, evidence).text
-        assert f"{{ref}}`{present.notes_label(question)}`" in cards, question
+        label = evidence.codebook.questions[question].label
+        assert f"{{ref}}`{present._ref_text(label)} <{present.notes_label(question)}>`" in cards, question
         theme = evidence.codebook.questions[question].theme
         assert f"({present.notes_label(question)})=" in notes[theme], question
         for sid in evidence.sources:
