@@ -64,6 +64,14 @@ def _line(path: Path, key: str) -> int | None:
 BOOK_STYLE = "cjreport-alpha"  # the bibliography's pybtex style (_config.yml bibtex_default_style)
 
 
+def cited_names(people) -> str:
+    """How the book cites the authors of an entry (pybtex persons): "Walt", "Heginbotham and Samuels", "Buzan et
+    al."; empty when there are none. The bibliography's labels and the notebooks' citations both use it."""
+    names = [" ".join(p.last_names).replace("{", "").replace("}", "") for p in people]
+    return (names[0] if len(names) == 1 else f"{names[0]} and {names[1]}" if len(names) == 2
+            else f"{names[0]} et al." if names else "")
+
+
 def register_book_style() -> None:
     """pybtex's alpha style, with three changes for this bibliography:
     - each entry's label is its author and year, as the prose cites it (AuthorYearLabels);
@@ -101,16 +109,12 @@ def register_book_style() -> None:
 
         @staticmethod
         def _label(e) -> str:
-            people = e.persons.get("author") or e.persons.get("editor") or []
-            names = [" ".join(str(n) for n in p.rich_last_names).replace("{", "").replace("}", "") for p in people]
-            who = (names[0] if len(names) == 1 else f"{names[0]} and {names[1]}" if len(names) == 2
-                   else f"{names[0]} et al." if names else e.key)
+            who = cited_names(e.persons.get("author") or e.persons.get("editor") or []) or e.key
             return f"{who} {e.fields.get('year', 'n.d.')}"
 
     class BookStyle(Style):
         default_sorting_style = f"{BOOK_STYLE}-sorting"
         default_label_style = f"{BOOK_STYLE}-labels"
-
 
         def format_title(self, e, which_field, as_sentence=True):
             title = field(which_field)

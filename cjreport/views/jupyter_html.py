@@ -56,14 +56,13 @@ def _bibliography() -> dict[str, tuple[str, str]]:
     """bibkey -> (author names as cited, year), from data/ (the sources) and book/references.bib."""
     from pybtex.database import parse_string
 
+    from cjreport.data import bib
+
     text = bibliography_text()
     out = {}
     for key, entry in parse_string(text, "bibtex").entries.items():
-        people = entry.persons.get("author") or entry.persons.get("editor") or []
-        names = [" ".join(p.last_names).replace("{", "").replace("}", "") for p in people]
-        who = (names[0] if len(names) == 1 else f"{names[0]} and {names[1]}" if len(names) == 2
-               else f"{names[0]} et al." if names else key)
-        out[key] = (who, entry.fields.get("year", "n.d."))
+        out[key] = (bib.cited_names(entry.persons.get("author") or entry.persons.get("editor") or []) or key,
+                    entry.fields.get("year", "n.d."))
     return out
 
 

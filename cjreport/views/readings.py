@@ -307,15 +307,15 @@ def paragraph(reading: Reading, evidence: Evidence | None = None, dated: set[str
     for at, key, quoted in cited:
         groups.setdefault(at, []).append((key, quoted))
     out, pos = [], 0
-    for end in sorted(groups):
-        out.append(text[pos:end].rstrip())
+    for at in sorted(groups):
+        out.append(text[pos:at].rstrip())
         refs, previous = [], None
-        for key, quoted in groups[end]:
+        for key, quoted in groups[at]:
             who = _speaker(ev.quotations[key], ev)
             refs.append(quote_ref(key, ev, quoted=quoted, speaker=who != previous))
             previous = who
         out.append(f" ({'; '.join(refs)})")
-        pos = end
+        pos = at
     out.append(text[pos:])
     return _see_at_the_end("".join(out))
 
