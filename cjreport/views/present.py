@@ -34,34 +34,30 @@ def cite(sid: str, evidence: Evidence | None = None) -> str:
     return f"{{cite:t}}`{_ev(evidence).sources[sid].bibkey}`"
 
 
-def appendix_ref(quote: Quotation, text: str = "in context") -> str:
-    """A link to the quoted passage in the appendix. Role text is not Markdown, so it is not escaped: it
-    may only be words or an id (the loader restricts ids to lowercase letters, digits and hyphens)."""
-    if not re.fullmatch(r"[A-Za-z0-9 -]+", text):
-        raise ValueError(f"link text {text!r} must be plain words or an id")
-    return f"{{ref}}`{text} <{quote.label}>`"
+def appendix_ref(quote: Quotation, text: str) -> str:
+    """A link to the quoted passage in the appendix, with `text` as its words (a {ref} role's text is not Markdown:
+    only the role's own syntax is taken out)."""
+    return f"{{ref}}`{_ref_text(text)} <{quote.label}>`"
 
 
 def speaker_line(quote: Quotation, evidence: Evidence | None = None) -> str:
-    """Who speaks, briefly: the source's short name for its author, or whom the author reports (escaped MyST).
-
-    The full author and affiliation live in the source profile; attribution lines stay short.
-    """
+    """Who speaks, briefly, as plain text: the source's short name where the author speaks, or whom the author reports
+    and how ("Kamikawa, quoted by Tanaka"). The full author and affiliation live in the source profile."""
     source = _ev(evidence).sources[quote.source]
     if quote.voice == "author":
-        # a group byline ("CIIS fellows") is plural
-        role = "the authors" if is_plural_name(source.short_name) else "the author"
-        return f"{escape(source.short_name)}, {role}"
+        return source.short_name
     if quote.voice == "reported":
-        return escape(quote.reported_as(source.short_name))
-    return f"{escape(quote.speaker)}, a reader comment below {escape(possessive(source.short_name))} article, not the author’s view"
+        return quote.reported_as(source.short_name)
+    return f"{quote.speaker}, a reader comment below {possessive(source.short_name)} article, not the author’s view"
 
 
 def attribution(quote: Quotation, evidence: Evidence | None = None) -> str:
-    """‘Speaker, quoted by (or as paraphrased by) Author (year); in context’ — escaped MyST with the year linking to the
-    bibliography entry and a link to the passage in the appendix."""
+    """‘— Roy (2024)’ under a displayed quotation: the speaker, linking to the passage in its source's full text (the
+    appendix), and the year, linking to the bibliography entry (MyST). A name alone is the author; reported words
+    always say who reports them. A 38th reading counted the earlier ‘Roy, the author (2024); in context’ 62 times
+    in the report PDF; the introduction's How to read says once that the name is the link."""
     ev = _ev(evidence)
-    return f"— {speaker_line(quote, ev)} ({{cite:year}}`{ev.sources[quote.source].bibkey}`); {appendix_ref(quote)}"
+    return f"— {appendix_ref(quote, speaker_line(quote, ev))} ({{cite:year}}`{ev.sources[quote.source].bibkey}`)"
 
 
 def quote(qid: str, evidence: Evidence | None = None) -> Markdown:
@@ -184,7 +180,8 @@ def positions(question_id: str, evidence: Evidence | None = None) -> Markdown:
                   for qid in code.quotations if qid not in shown]
         if others:
             body.append(("*Also:* " if shown else "") + "; ".join(others))
-        cards.append(f":::{{grid-item-card}} {escape(position_title(question_id, sid, ev))}\n"
+        # the title in bold: the PDF sets a card's title as plain text between blocks (a 38th reading: "not set off")
+        cards.append(f":::{{grid-item-card}} **{escape(position_title(question_id, sid, ev))}**\n"
                      f":class-card: cj-position cj-{code.stance}\n\n" + "\n\n".join(body) + "\n:::")
     parts = [f"({positions_label(question_id)})=\n*The proposition:* {escape(question.proposition)}"]
     if cards:

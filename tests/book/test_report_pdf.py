@@ -9,6 +9,7 @@ after a link, N is that page's printed number (its page label)."""
 
 from __future__ import annotations
 
+import functools
 import re
 import subprocess
 import xml.etree.ElementTree as ET
@@ -131,15 +132,15 @@ def test_every_link_out_of_the_report_opens_the_complete_book_where_its_words_ar
         target = int(re.fullmatch(rf"{re.escape(PDF_NAME)}#page=(\d+)", uri).group(1))
         assert 1 <= target <= len(complete_words), uri
         # A quotation's link reads "Roy, Q4: …“words”…" or "Roy, Q4", or is its words in quotation marks: the full
-        # text there marks it "[Q4]" and holds its words; "in context" names no words. Any other link's words are
-        # the title of its target.
+        # text there marks it "[Q4]" and holds its words; the speaker under a displayed quotation names no words.
+        # Any other link's words are the title of its target.
         number = re.search(r"\bQ(\d+)\b", text)
         quoted = re.findall(r"“([^”]+)”", text)
         if number:
             probes = [f"[Q{number.group(1)}]"] + quoted
         elif _quoted_words(text):  # a reading's quoted words, linked to where they stand in the full text
             probes = [_quoted_words(text)]
-        elif text.strip() == "in context":
+        elif _speaker(text):
             probes = []
         else:
             probes = [text.strip(" ()[],.;:")]
@@ -148,6 +149,22 @@ def test_every_link_out_of_the_report_opens_the_complete_book_where_its_words_ar
         if any(squash(probe) not in there for probe in probes):
             wrong.append((page, uri, text))
     assert not wrong, wrong[:5]
+
+
+def _speaker(text: str) -> bool:
+    """Whether a link's words are the speaker under a displayed quotation (present.speaker_line), or the part of
+    one on one line, which links to the passage in the complete book's appendix."""
+    return bool(text.strip()) and not re.search(r"\bQ\d+\b|“", text) and any(
+        line.startswith(squash(text)) or line.endswith(squash(text)) for line in _speakers())
+
+
+@functools.cache
+def _speakers() -> frozenset[str]:
+    from cjreport import load
+    from cjreport.views.present import speaker_line
+
+    evidence = load()
+    return frozenset(squash(speaker_line(q, evidence)) for q in evidence.quotations.values())
 
 
 def _quoted_words(text: str) -> str | None:
@@ -171,7 +188,7 @@ def test_a_link_to_a_section_prints_the_complete_books_page_number(links_out):
     chapter = lambda page: max(i for i, start in enumerate(starts) if start <= page)
     seen, bare = set(), []
     for page, uri, text, after in links_out:
-        if re.search(r"\bQ\d+\b", text) or text.strip() == "in context" or _quoted_words(text):
+        if re.search(r"\bQ\d+\b", text) or _speaker(text) or _quoted_words(text):
             continue
         key = (chapter(page), uri)
         if SUFFIX.match(after):
