@@ -120,7 +120,7 @@ def _cite_year(name, rawtext, text, lineno, inliner, options=None, content=None)
 def _ref(name, rawtext, text, lineno, inliner, options=None, content=None):
     # Every label the package links to is on the appendix page (a quoted passage, a source), except a quotation's
     # full display as evidence (present.evidence_label) and a question's positions, which are in the chapter of
-    # the question, and a question's coding notes (present.notes_label), on their own page.
+    # the question, a question's coding notes (present.notes_label), on their own page, and the readings' blocks.
     title, target = _split(text)
     page = "appendix"
     if target.startswith(("quote-", "positions-")):
@@ -133,6 +133,13 @@ def _ref(name, rawtext, text, lineno, inliner, options=None, content=None):
         page = evidence.codebook.theme(evidence.codebook.questions[question].theme).chapter
     elif target.startswith("notes-"):
         page = "coding-notes"
+    elif target.startswith(("divide-", "reading-")):
+        # a reading's block (views/readings.block_label) is in its theme's chapter; a group's, and a divide of the
+        # home page's table, in the synthesis
+        from cjreport.data.evidence import load
+
+        themes = {t.id: t.chapter for t in load().codebook.themes}
+        page = themes.get(target.removeprefix("reading-"), "synthesis")
     return [_link(title, f"{BOOK}{page}.html#{_anchor(target)}", rawtext)], []
 
 

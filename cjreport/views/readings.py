@@ -31,7 +31,8 @@ from cjreport.data.errors import DataError, Problems
 from cjreport.data.evidence import Evidence, load
 from cjreport.views.markup import Markdown, escape, list_table
 from cjreport.wording import listing, number_word
-from cjreport.views.present import pointer_words, reference_numbers, source_name, source_date as present_source_date
+from cjreport.analysis.sensitivity import OWN, is_implied
+from cjreport.views.present import pointer_words, reference_numbers, source_name, stance_label, source_date as present_source_date
 from cjreport.data.quotations import Quotation, fold
 
 READING_ID = schema.READING_ID
@@ -54,10 +55,14 @@ QUOTED = [re.compile(r"“([^“”]*)”"), re.compile(r'"([^"]*)"')]  # as the
 class ReadingRecord(schema.Record):
     id: Annotated[str, Field(pattern=READING_ID)]
     theme: schema.Slug  # a theme id of the codebook, or one of GROUPS
-    title: Optional[schema.NonBlank] = None  # required for same-event readings: what the event is
+    title: Optional[schema.NonBlank] = None  # required for same-event and discriminate readings
     text: schema.NonBlank  # one paragraph of MyST
     rests_on: Annotated[list[schema.QuoteId], Field(min_length=1)]
     concepts: list[Annotated[str, Field(pattern=schema.BIBKEY)]] = []
+    # discriminate readings only, for the home page's divides at a glance: the codebook questions the divide is
+    # about (their coded positions are shown beside it) and, in a phrase, the kind of evidence that would bear on it
+    questions: list[schema.Slug] = []
+    bears_on: Optional[schema.NonBlank] = None
 
 
 @dataclass(frozen=True)
@@ -68,6 +73,8 @@ class Reading:
     text: str
     rests_on: tuple[str, ...]
     concepts: tuple[str, ...]
+    questions: tuple[str, ...] = ()
+    bears_on: str | None = None
 
 
 def bib_keys(path: Path) -> set[str]:
@@ -130,6 +137,13 @@ def _reading(record: ReadingRecord, line: int | None, path: Path, themes: set[st
         raise fail(f"theme {record.theme!r} is neither a theme of codebook.yaml nor one of {', '.join(GROUPS)}")
     if record.theme == "same-event" and not record.title:
         raise fail("a same-event reading needs a title naming the event")
+    if record.theme == "discriminate" and not (record.title and record.questions and record.bears_on):
+        raise fail("a discriminate reading needs a title (the divide), questions and bears_on")
+    if record.theme != "discriminate" and (record.questions or record.bears_on):
+        raise fail("only a discriminate reading has questions and bears_on")
+    for question in record.questions:
+        if question not in ev.codebook.questions:
+            raise fail(f"questions: {question!r} is not a question of codebook.yaml")
     seen: set[str] = set()
     for qid in record.rests_on:
         if qid in seen:
@@ -158,12 +172,12 @@ def _reading(record: ReadingRecord, line: int | None, path: Path, themes: set[st
         if key not in keys:
             raise fail(f"concept {key!r} is not an entry of {bibfile.name}: cite only works found and added there")
     quoted_in = " ".join(fold(ev.quotations[q].text) for q in record.rests_on)
-    bare = MARKER.sub("", record.text)
+    bare = MARKER.sub("", record.text) + " " + (record.bears_on or "")
     for phrase in (p for pattern in QUOTED for p in pattern.findall(bare)):
         if fold(phrase).strip() not in quoted_in:
             raise fail(f"“{phrase[:60]}” is in quotation marks but is not verbatim in any quotation it rests on")
     return Reading(record.id, record.theme, record.title, record.text.strip(), tuple(record.rests_on),
-                   tuple(record.concepts))
+                   tuple(record.concepts), tuple(record.questions), record.bears_on)
 
 
 def _check_argument_kinds(readings: list[Reading], ev: Evidence) -> None:
@@ -364,8 +378,46 @@ def show(theme: str, evidence: Evidence | None = None) -> Markdown:
         blocks = [_block(f"Reading: {r.title} — the book’s interpretation", [paragraph(r, ev, dated)], block_label(r))
                   for r in found]
     else:
-        blocks = [_block(GROUPS.get(theme) or THEME_TITLE, [paragraph(r, ev, dated) for r in found], block_label(found[0]))]
+        # a discriminate reading opens with its divide, in italics (its title, which the home page's table shows too)
+        body = [(f"({divide_label(r)})=\n*{escape(r.title)}.* " if r.theme == "discriminate" else "")
+                + paragraph(r, ev, dated) for r in found]
+        blocks = [_block(GROUPS.get(theme) or THEME_TITLE, body, block_label(found[0]))]
     return Markdown("\n\n".join(blocks) + "\n")
+
+
+def divide_label(reading: Reading) -> str:
+    return f"divide-{reading.id.removeprefix('r-tell-apart-')}"
+
+
+def _stances_of(question: str, ev: Evidence) -> str:
+    """A question's coded positions in a line: its label, then who supports, qualifies or opposes, an implied
+    position marked so; "no source takes a position" where none does."""
+    held = []
+    for stance in OWN:
+        names = [source_name(sid, ev) + (" (implied)" if is_implied(ev.coding[(question, sid)].rationale) else "")
+                 for sid in ev.sources if ev.coding[(question, sid)].stance == stance]
+        if names:
+            held.append(f"{stance_label(stance, ev)}: {listing(names)}")
+    label = ev.codebook.questions[question].label
+    return f"*{escape(label)}.* " + escape("; ".join(held) if held else "no source takes a position") + "."
+
+
+def divides_at_a_glance(evidence: Evidence | None = None) -> Markdown:
+    """The home page's one-page summary for a policy reader: each main divide (the discriminate readings), where
+    the sources stand on the questions it turns on (from the coding, so it cannot drift) and what kind of evidence
+    would bear on it, in the book's reading, linking to the full reading in the synthesis. A 38th reading (policy
+    use 5 of 10) asked for a summary of the divides and the evidence that bears on each, not a restatement."""
+    ev = evidence or load()
+    rows = [[f"{{ref}}`{_role_safe(r.title)} <{divide_label(r)}>`",
+             "\n\n".join(_stances_of(q, ev) for q in r.questions),
+             escape(r.bears_on or "")]
+            for r in for_theme("discriminate", ev)]
+    if not rows:
+        return Markdown("*No discriminate readings in data/readings.yaml.*\n")
+    return list_table(["The divide", "Where the sources stand", "What would bear on it, in the book’s reading"], rows,
+                      caption="The divides at a glance: where the sources stand on the questions each divide turns "
+                              "on, and what kind of evidence would bear on it", name="table-divides",
+                      widths=[22, 42, 36], classes="cj-cards")
 
 
 def _where(reading: Reading, ev: Evidence) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from bs4 import BeautifulSoup
@@ -169,3 +170,32 @@ def test_the_bibliography_is_one_alphabetical_run_with_titles_in_their_printed_c
     titles = [" ".join(e.fields["title"].replace("{", "").replace("}", "").split()) for e in bib.entries.values()
               if e.type in ("article", "misc")]
     assert titles and not [t for t in titles if flat(t) not in shown], [t for t in titles if flat(t) not in shown][:5]
+
+
+def test_every_label_the_package_links_to_resolves_in_jupyter_as_in_the_book(html_dir, evidence):
+    """In JupyterLab the display objects' {ref} links are resolved by views/jupyter_html, which must know on which page
+    each kind of label stands (a quotation's display, a question's positions or notes, a reading's block, a divide
+    of the home page's table): every one must open a built page that has that anchor."""
+    from bs4 import BeautifulSoup
+
+    from cjreport.views import findings, jupyter_html, present, readings
+
+    shown = [readings.divides_at_a_glance(evidence).text, readings.arguments_at_a_glance(evidence).text,
+             findings.key_findings(evidence).text]
+    shown += [present.positions(q, evidence).text for q in evidence.codebook.questions]
+    shown += [readings.show(t.id, evidence).text for t in evidence.codebook.themes]
+    shown += [readings.show(g, evidence).text for g in readings.GROUPS]
+    targets = {m for text in shown for m in re.findall(r"\{ref\}`([^`]*)`", text)}
+    kinds = {jupyter_html._split(t)[1].split("-")[0] for t in targets}
+    assert {"quote", "positions", "notes", "reading", "divide"} <= kinds, kinds
+    ids: dict[str, set[str]] = {}
+    missing = []
+    for target in sorted(targets):
+        [node], _ = jupyter_html._ref("ref", target, target, 0, None)
+        page, _, anchor = node["refuri"].removeprefix(jupyter_html.BOOK).partition("#")
+        if page not in ids:
+            soup = BeautifulSoup((html_dir / "book" / page).read_text(encoding="utf-8"), "html.parser")
+            ids[page] = {tag["id"] for tag in soup.find_all(id=True)}
+        if anchor not in ids[page]:
+            missing.append((target, node["refuri"]))
+    assert not missing, missing[:5]

@@ -328,3 +328,65 @@ def test_the_chapters_a_reading_points_to_are_named_at_its_end(evidence):
             moved += 1
             assert shown.endswith(f" See {'; '.join(pointed)}."), reading.id
     assert moved
+
+
+# --- the home page's divides at a glance (a 38th reading: a policy reader's summary of the divides) ---------------
+
+def _divides(evidence) -> list:
+    return [r for r in readings.load_readings(evidence) if r.theme == "discriminate"]
+
+
+def test_the_divides_table_gives_each_divide_its_coded_positions_and_what_would_bear_on_it(evidence):
+    """One row per discriminate reading: its divide linking to the reading, every position of its questions as the
+    coding holds it (each source with a position named under its stance), and its bears_on."""
+    from bs4 import BeautifulSoup
+    from cjreport.analysis.sensitivity import OWN
+
+    found = _divides(evidence)
+    assert found, "no discriminate reading: the table has nothing to show"
+    table = readings.divides_at_a_glance(evidence).text
+    rows = re.split(r"\n\s*\* - ", table)[2:]  # after the caption's options and the header row
+    assert len(rows) == len(found), (len(rows), len(found))
+    for row, reading in zip(rows, found):
+        assert f"<{readings.divide_label(reading)}>" in row and reading.title in row
+        assert escape(" ".join(reading.bears_on.split())) in " ".join(row.split())  # as MyST, escaped
+        for question in reading.questions:
+            line = next(l for l in row.split("\n") if escape(evidence.codebook.questions[question].label) in l)
+            for sid in evidence.sources:
+                stance = evidence.coding[(question, sid)].stance
+                named = evidence.sources[sid].short_name in line
+                assert named == (stance in OWN), (reading.id, question, sid, stance, line)
+                if named:
+                    label = present.stance_label(stance, evidence)
+                    part = next(p for p in line.split(";") if evidence.sources[sid].short_name in p)
+                    assert label in part, (question, sid, label, part)
+
+
+def test_the_divides_table_follows_the_coding(evidence):
+    """Change a cell of a divide's question and the table changes with it: it is computed, not written."""
+    import dataclasses
+
+    reading = _divides(evidence)[0]
+    question = reading.questions[0]
+    sid = next(s for s in evidence.sources if evidence.coding[(question, s)].stance == "not_addressed")
+    before = readings.divides_at_a_glance(evidence).text
+    code = evidence.coding[(question, sid)]
+    evidence.coding[(question, sid)] = dataclasses.replace(code, stance="opposes")
+    try:
+        after = readings.divides_at_a_glance(evidence).text
+    finally:
+        evidence.coding[(question, sid)] = code
+    assert after != before and evidence.sources[sid].short_name in after
+
+
+def test_a_discriminate_reading_without_its_divide_fields_is_one_line(broken):
+    def change(records):
+        record = next(r for r in records if r["theme"] == "discriminate")
+        del record["bears_on"]
+    assert "discriminate reading needs" in broken(change)
+
+
+def test_a_divide_question_not_in_the_codebook_is_one_line(broken):
+    def change(records):
+        next(r for r in records if r["theme"] == "discriminate")["questions"].append("weather-sunny")
+    assert "'weather-sunny'" in broken(change)
