@@ -397,9 +397,10 @@ def _stances_of(question: str, ev: Evidence) -> str:
         names = [source_name(sid, ev) + (" (implied)" if is_implied(ev.coding[(question, sid)].rationale) else "")
                  for sid in ev.sources if ev.coding[(question, sid)].stance == stance]
         if names:
-            held.append(f"{stance_label(stance, ev)}: {listing(names)}")
+            # commas, not "and": "Roy and Tanaka (implied)" read as both implied
+            held.append(f"{stance_label(stance, ev)}: {', '.join(names)}.")
     label = ev.codebook.questions[question].label
-    return f"*{escape(label)}.* " + escape("; ".join(held) if held else "no source takes a position") + "."
+    return f"*{escape(label)}.* " + escape(" ".join(held) if held else "No source takes a position.")
 
 
 def divides_at_a_glance(evidence: Evidence | None = None) -> Markdown:

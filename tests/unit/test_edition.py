@@ -110,3 +110,11 @@ def test_each_coding_file_is_labelled_for_what_it_is(evidence):
     assert not any("First (adjudicated)" in d for d in labels.values())
     tables = [p for p in labels if p.startswith("data/") and p.endswith(".csv")]
     assert tables and all(p in datapackage.TABLES for p in tables), set(tables) - set(datapackage.TABLES)
+
+
+def test_the_edition_is_no_older_than_the_last_change_to_the_coding(evidence):
+    """A change to the codebook or the codes after an edition's release would make the cited edition name a book it
+    no longer is (the 1.0.0 edition of 2026-12-06 was followed by a recoding of 2026-12-07): record the change,
+    then raise the edition's version and date in CITATION.cff."""
+    last = max(entry.date for entry in evidence.changelog or [])
+    assert edition.date_released() >= last, (edition.date_released(), last)

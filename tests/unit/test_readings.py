@@ -339,7 +339,6 @@ def _divides(evidence) -> list:
 def test_the_divides_table_gives_each_divide_its_coded_positions_and_what_would_bear_on_it(evidence):
     """One row per discriminate reading: its divide linking to the reading, every position of its questions as the
     coding holds it (each source with a position named under its stance), and its bears_on."""
-    from bs4 import BeautifulSoup
     from cjreport.analysis.sensitivity import OWN
 
     found = _divides(evidence)
@@ -358,7 +357,7 @@ def test_the_divides_table_gives_each_divide_its_coded_positions_and_what_would_
                 assert named == (stance in OWN), (reading.id, question, sid, stance, line)
                 if named:
                     label = present.stance_label(stance, evidence)
-                    part = next(p for p in line.split(";") if evidence.sources[sid].short_name in p)
+                    part = next(p for p in line.split(". ") if evidence.sources[sid].short_name in p)
                     assert label in part, (question, sid, label, part)
 
 
