@@ -284,11 +284,11 @@ def test_quotation_links_lead_into_the_appendix(layout):
     appendix = next(line for line in _prose("book/appendix").splitlines() if line.startswith("# "))[2:].strip()
     start = next(p for p, t in outline if t == appendix)
     end = min(p for p in chapters if p > start)
-    # the speaker under a displayed quotation links to the passage (present.attribution)
-    from tests.book.test_report_pdf import _speaker
-
-    targets = [int(a.get("href").rsplit("#", 1)[1]) for a in layout.iter("a")
-               if _speaker("".join(a.itertext())) and "#" in a.get("href", "")]
+    # the speaker under a displayed quotation, "— Roy (2024)", links to the passage (present.attribution): the first
+    # link of a line that starts with the dash
+    targets = [int(a.get("href").rsplit("#", 1)[1]) for line in layout.iter("text")
+               if "".join(line.itertext()).startswith("— ") and (a := line.find("a")) is not None
+               and "#" in a.get("href", "")]
     assert len(targets) >= 20, len(targets)
     outside = [t for t in targets if not start <= t < end]
     assert not outside, outside

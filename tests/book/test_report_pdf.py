@@ -154,8 +154,12 @@ def test_every_link_out_of_the_report_opens_the_complete_book_where_its_words_ar
 def _speaker(text: str) -> bool:
     """Whether a link's words are the speaker under a displayed quotation (present.speaker_line), or the part of
     one on one line, which links to the passage in the complete book's appendix."""
-    return bool(text.strip()) and not re.search(r"\bQ\d+\b|“", text) and any(
-        line.startswith(squash(text)) or line.endswith(squash(text)) for line in _speakers())
+    words = squash(text.strip().rstrip("("))
+    if not words or re.search(r"\bQ\d+\b|“", text):
+        return False
+    # a part of a line long enough not to be a mere name that other links start with ("Japanese", "CIIS")
+    return words in _speakers() or len(words) >= 15 and any(
+        line.startswith(words) or line.endswith(words) for line in _speakers())
 
 
 @functools.cache
