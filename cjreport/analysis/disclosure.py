@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 
 from cjreport.analysis import agreement
+from cjreport.analysis.sensitivity import OWN, is_implied
 from cjreport.data.evidence import Evidence, load
 
 
@@ -83,3 +84,22 @@ def latest_recoding(evidence: Evidence | None = None) -> Recoding | None:
     decided = [d for d in agreement.decisions(ev) if (d.question, d.source) in set(cells)]
     return Recoding(date, first_date, len(rounds), len(questions), len(cells), sum(first[c] == second[c] for c in cells),
                     sum(d.final == d.first for d in decided), sum(d.final == d.second for d in decided))
+
+
+@dataclass(frozen=True)
+class Implied:
+    source: str
+    implied: int  # positions (supports, qualified, opposes) the coder's reason marks as inferred, not stated
+    positions: int
+
+
+def implied_by_source(evidence: Evidence | None = None) -> list[Implied]:
+    """How many of each source's positions the coding infers rather than finds stated: one rule for every source
+    (the coder's reason says "implied"), counted so that a reader can see whether it falls more on one (a 38th
+    reading asked for the count)."""
+    ev = evidence or load()
+    out = []
+    for sid in ev.sources:
+        cells = [ev.coding[(q, sid)] for q in ev.codebook.questions if ev.coding[(q, sid)].stance in OWN]
+        out.append(Implied(sid, sum(is_implied(c.rationale) for c in cells), len(cells)))
+    return out

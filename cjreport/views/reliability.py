@@ -68,3 +68,14 @@ def sensitivity_table(evidence: Evidence) -> Markdown:
     caption = "Which findings hold in each variant: " + "; ".join(v.label for v in vs)
     return list_table(["Finding", "Does not hold", "Cannot be tested (names a source left out)"], body,
                       caption=caption, name="table-sensitivity", widths=[46, 30, 24], classes="cj-sensitivity cj-cards")
+
+
+def implied_table(evidence: Evidence) -> Markdown:
+    """Each source's positions and how many of them the coding infers rather than finds stated (one rule for all)."""
+    from cjreport.analysis.disclosure import implied_by_source
+
+    rows = [[escape(evidence.sources[i.source].short_name), str(i.positions), str(i.implied)]
+            for i in implied_by_source(evidence)]
+    return list_table(["Source", "Positions (supports, qualified or opposes)", "Of them implied"], rows,
+                      caption="Implied positions by source: inferred by the coders rather than found stated",
+                      name="table-implied", widths=[30, 40, 30], classes="cj-cards")

@@ -144,3 +144,19 @@ def test_latest_recoding_is_counted_from_the_files(evidence):
     assert r.agreed == sum(first[k] == second[k] for k in cells)
     adjudicated = [row for row in csv.DictReader(open(data / "adjudication.csv", encoding="utf-8")) if row["question"] in questions]
     assert r.kept_first + r.kept_second == len(adjudicated) == r.cells - r.agreed
+
+
+def test_implied_positions_are_counted_by_one_rule_for_every_source(evidence):
+    """Recomputed from coding.csv with the csv module: a position whose rationale says 'implied', per source."""
+    import re
+
+    from cjreport.analysis import disclosure
+
+    with open(evidence.data_dir / "coding.csv", encoding="utf-8", newline="") as f:
+        rows = [r for r in csv.DictReader(f) if r["stance"] in ("supports", "qualified", "opposes")]
+    counted = {i.source: (i.implied, i.positions) for i in disclosure.implied_by_source(evidence)}
+    for sid in evidence.sources:
+        mine = [r for r in rows if r["source"] == sid]
+        implied = sum(bool(re.search(r"\bimplied\b", r["rationale"], re.I)) for r in mine)
+        assert counted[sid] == (implied, len(mine)), (sid, counted[sid], implied, len(mine))
+    assert sum(i for i, _ in counted.values()), "no implied position: the test has nothing to count"
