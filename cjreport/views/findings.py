@@ -262,6 +262,11 @@ def position_words(question: str, sid: str, ev: Evidence) -> str | None:
     return carrying_words(question, sid, ev.coding[(question, sid)].quotations[0], ev)
 
 
+def _ref_safe(text: str) -> str:
+    """A {ref} role's link text is literal up to its target: no backtick, no angle bracket."""
+    return re.sub(r"[`<>]", "", text)
+
+
 def key_findings(evidence: Evidence | None = None, most: int = MOST) -> Markdown:
     """The home page's key findings as MyST: each sentence, its strength beside it, and its evidence by speaker
     and the words that carry it, each a link to the words in full (one click)."""
@@ -284,11 +289,12 @@ def key_findings(evidence: Evidence | None = None, most: int = MOST) -> Markdown
             # strength line below it (a twentieth reading took the headline for a split stated in so many words)
             # a number and the question's short label open each finding, so a reader can scan and cite them (a
             # 33rd-session reader found the findings running together on the page)
-            f"**{i + 1}. {escape(ev.codebook.questions[k.question].label)}.** "
+            # the label links to every position on the question (a 40th reading found the trailing link "every
+            # position on this question", six times, dangling)
+            f"**{i + 1}. {{ref}}`{_ref_safe(ev.codebook.questions[k.question].label)} <{positions_label(k.question)}>`.** "
             f"{escape(' '.join(filter(None, [k.sentence, implied(k, ev)])))}\n\n"
             f"{{.cj-strength}}\n**Strength:** {escape(strength(k, ev).removeprefix('Strength: '))}\n\n"
-            f"{{.cj-finding-evidence}}\n*In their words:* {evidence_links}; "
-            f"{{ref}}`every position on this question <{positions_label(k.question)}>`.\n```"))
+            f"{{.cj-finding-evidence}}\n*In their words:* {evidence_links}.\n```"))
     return join(parts)
 
 

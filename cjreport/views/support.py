@@ -189,11 +189,14 @@ def timing_notes(evidence: Evidence) -> Markdown:
     if not gaps:
         return Markdown("No two sources take different positions where the later one cites an event the earlier "
                         "one could not know.\n")
-    from cjreport.views.findings import SAYS
     from cjreport.wording import is_plural_name, possessive, verb
 
+    # "supports it", not the key findings' "agrees": beside another source's position, "agree" read as agreeing
+    # with that source (a 40th reading)
+    says_it = {"supports": "supports it", "qualified": "takes a qualified position on it", "opposes": "opposes it"}
+
     def says(sid: str) -> str:
-        first, _, rest = SAYS[ev.coding[(g.question, sid)].stance].partition(" ")
+        first, _, rest = says_it[ev.coding[(g.question, sid)].stance].partition(" ")
         n = 2 if is_plural_name(ev.sources[sid].short_name) else 1
         return " ".join(filter(None, [verb(n, first), rest]))
 
