@@ -62,10 +62,12 @@ def first_coding(evidence: Evidence) -> dict[Cell, str]:
 
 
 def pairs(evidence: Evidence, theme: str | None = None) -> list[tuple[Cell, str, str]]:
-    """(cell, first code, second code) for every cell both coders coded, in codebook order."""
+    """(cell, first code, second code) for every cell both coders coded, in codebook order, then by source id: the
+    bootstrap's intervals resample units in this order, so it must not follow the order the book lists sources in."""
     first, second = first_coding(evidence), second_codes(evidence)
     questions = [q.id for t in evidence.codebook.themes if theme in (None, t.id) for q in t.questions]
-    return [((q, s), first[(q, s)], second[(q, s)]) for q in questions for s in evidence.sources if (q, s) in second]
+    return [((q, s), first[(q, s)], second[(q, s)]) for q in questions for s in sorted(evidence.sources)
+            if (q, s) in second]
 
 
 def _counts(codes: list[tuple[str, str]], domain: tuple[str, ...]) -> np.ndarray:

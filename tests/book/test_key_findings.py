@@ -209,5 +209,5 @@ def test_each_key_finding_opens_with_its_number_and_its_questions_label(printed,
     questions = {q["id"]: q["label"] for theme in yaml.safe_load((evidence.data_dir / "codebook.yaml").read_text(
         encoding="utf-8"))["themes"] for q in theme["questions"]}
     for n, (question, div) in enumerate(printed.items(), 1):
-        lead = fold(div.find("p").find("strong").get_text(" "))
+        lead = fold(div.find("p").find("strong").get_text(""))  # the label is a link: no space before its full stop
         assert lead == f"{n}. {questions[question]}.", (question, lead)

@@ -89,7 +89,8 @@ def expected() -> dict[str, str]:
     """Every value the prose shows, recomputed from data/."""
     sources = _yaml("sources.yaml")
     short = {str(s["id"]): s["short_name"] for s in sources}
-    ids = list(short)
+    dates = {str(s["id"]): str(s["date"]) for s in sources}
+    ids = sorted(short, key=lambda sid: (dates[sid], sid))  # the book's order: of publication, then of id
     codebook = _yaml("codebook.yaml")
     themes = {t["id"]: [q["id"] for q in t["questions"]] for t in codebook["themes"]}
     questions = [q for qs in themes.values() for q in qs]
@@ -100,8 +101,8 @@ def expected() -> dict[str, str]:
     first = {(r["question"], r["source"]): r["stance"] for r in _csv("coding-first.csv")}
     cells = [c for c in final if c in second]
     texts = {str(s["id"]): (DATA / "texts" / s["file"]).read_text(encoding="utf-8") for s in sources}
-    body = {sid: "".join(texts[sid][p["start"]:p["end"]] for p in s["parts"] if p["kind"] == "body")
-            for sid, s in zip(ids, sources)}
+    body = {str(s["id"]): "".join(texts[str(s["id"])][p["start"]:p["end"]] for p in s["parts"] if p["kind"] == "body")
+            for s in sources}
     own = {"supports", "qualified", "opposes"}
     tally = Counter(final.values())
     silent = Counter({s: sum(final[(q, s)] == "not_addressed" for q in questions) for s in ids})
@@ -247,8 +248,10 @@ def test_the_positions_held_alone_are_introduced_in_words_that_fit_their_count(h
     question one source … : the CIIS fellows." for one, "On N questions … ; X holds M of them." for more (a
     twelfth reading found "Of the one questions … CIIS fellows holds one" when the count fell to one)."""
     final = {(r["question"], r["source"]): r["stance"] for r in _csv("coding.csv")}
-    short = {str(x["id"]): x["short_name"] for x in _yaml("sources.yaml")}
-    ids, questions = list(short), list(dict.fromkeys(q for q, _ in final))
+    records = _yaml("sources.yaml")
+    short = {str(x["id"]): x["short_name"] for x in records}
+    ids = sorted(short, key=lambda sid: (str(next(x["date"] for x in records if str(x["id"]) == sid)), sid))
+    questions = list(dict.fromkeys(q for q, _ in final))
     lone = Counter(_lone(final, questions, ids))
     top = max(ids, key=lambda s: lone[s])
     from cjreport.wording import is_plural_name
@@ -271,9 +274,12 @@ def test_the_known_tie_is_worded_as_a_tie(data_copy):
     """Make the runner-up as silent as the most silent source (its positioned cells set to not addressed, as
     many as the gap): the conclusion must then name both, as a tie. Counts and names come from the data."""
     final = {(r["question"], r["source"]): r["stance"] for r in _csv("coding.csv")}
-    short = {str(x["id"]): x["short_name"] for x in _yaml("sources.yaml")}
+    records = _yaml("sources.yaml")
+    # the book lists sources in order of publication, then of id
+    order = sorted((str(x["id"]) for x in records), key=lambda sid: (str(next(x["date"] for x in records if str(x["id"]) == sid)), sid))
+    short = {sid: next(x["short_name"] for x in records if str(x["id"]) == sid) for sid in order}
     silent = Counter(s for (q, s), st in final.items() if st == "not_addressed")
-    first, second = sorted(short, key=lambda s: (-silent[s], list(short).index(s)))[:2]
+    first, second = sorted(short, key=lambda s: (-silent[s], order.index(s)))[:2]
     assert silent[first] > silent[second], "the data already has a tie"
     assert se.summary(load(data_copy)).most_silent == short[first]
     cells = [(q, s) for (q, s), st in final.items() if s == second and st != "not_addressed"][:silent[first] - silent[second]]

@@ -32,7 +32,9 @@ def test_the_arguments_at_a_glance_name_each_kind_and_link_to_its_readings(html_
     table = soup.select_one("table#table-arguments")
     assert table is not None, "no arguments table on the comparison's page"
     rows = table.select("tbody tr")
-    kinds = {sid: a for sid, a in (evidence.arguments or {}).items() if a.kind}
+    # in the book's order of sources (of publication)
+    kinds = {sid: evidence.arguments[sid] for sid in evidence.sources
+             if sid in (evidence.arguments or {}) and evidence.arguments[sid].kind}
     assert len(rows) == len(kinds) > 0, (len(rows), len(kinds))
     pages: dict[str, BeautifulSoup] = {}
     for row, (sid, argument) in zip(rows, kinds.items()):

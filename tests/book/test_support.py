@@ -29,7 +29,9 @@ def _bounds(text: str) -> tuple[date, date]:
 @pytest.fixture(scope="module")
 def raw(evidence):
     d = evidence.data_dir
-    sources = {str(s["id"]): s for s in yaml.safe_load((d / "sources.yaml").read_text(encoding="utf-8"))}
+    records = yaml.safe_load((d / "sources.yaml").read_text(encoding="utf-8"))
+    # in the book's order of sources: of publication, then of id
+    sources = {str(s["id"]): s for s in sorted(records, key=lambda s: (str(s["date"]), str(s["id"])))}
     with open(d / "events.csv", encoding="utf-8", newline="") as f:
         events = list(csv.DictReader(f))
     kinds = yaml.safe_load((d / "evidence-kinds.yaml").read_text(encoding="utf-8"))
