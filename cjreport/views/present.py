@@ -18,7 +18,7 @@ from cjreport.data.quotations import UNQUOTABLE, Quotation, fold
 from cjreport.views.homes import evidence_label, homes
 from cjreport.views.style import stance_symbol
 from cjreport.analysis.sensitivity import OWN, is_implied
-from cjreport.wording import is_plural_name, listing, number_word, possessive  # number_word: chapters import it from here
+from cjreport.wording import listing, number_word, possessive  # number_word: chapters import it from here
 
 
 def _ev(evidence: Evidence | None) -> Evidence:
