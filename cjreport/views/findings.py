@@ -257,6 +257,18 @@ def implied(k: KeyFinding, ev: Evidence) -> str:
     return f"{capital(whose)} {'position is' if len(sids) == 1 else 'positions are'} implied: inferred by the coders, not stated."
 
 
+def submitted(k: KeyFinding, ev: Evidence) -> str:
+    """A finding that a user-submitted text helps to carry says so in its sentence (sources.yaml `user_submitted`):
+    a 40th reading found Tanaka, a submission whose byline cannot be checked, counted on Roy's side of two findings
+    without a word of it there."""
+    sids = [sid for held in k.held.values() for sid in held if ev.sources[sid].user_submitted]
+    if not sids:
+        return ""
+    names = listing([possessive(_prose_names((sid,), ev)) for sid in sids])
+    return (f"{capital(names)} {'text is' if len(sids) == 1 else 'texts are'} a user submission whose byline "
+            "cannot be checked.")
+
+
 def position_words(question: str, sid: str, ev: Evidence) -> str | None:
     """The words of a cell's first quotation that carry its position (present.carrying_words)."""
     return carrying_words(question, sid, ev.coding[(question, sid)].quotations[0], ev)
@@ -292,7 +304,7 @@ def key_findings(evidence: Evidence | None = None, most: int = MOST) -> Markdown
             # the label links to every position on the question (a 40th reading found the trailing link "every
             # position on this question", six times, dangling)
             f"**{i + 1}. {{ref}}`{_ref_safe(ev.codebook.questions[k.question].label)} <{positions_label(k.question)}>`.** "
-            f"{escape(' '.join(filter(None, [k.sentence, implied(k, ev)])))}\n\n"
+            f"{escape(' '.join(filter(None, [k.sentence, implied(k, ev), submitted(k, ev)])))}\n\n"
             f"{{.cj-strength}}\n**Strength:** {escape(strength(k, ev).removeprefix('Strength: '))}\n\n"
             f"{{.cj-finding-evidence}}\n*In their words:* {evidence_links}.\n```"))
     return join(parts)

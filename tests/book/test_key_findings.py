@@ -211,3 +211,20 @@ def test_each_key_finding_opens_with_its_number_and_its_questions_label(printed,
     for n, (question, div) in enumerate(printed.items(), 1):
         lead = fold(div.find("p").find("strong").get_text(""))  # the label is a link: no space before its full stop
         assert lead == f"{n}. {questions[question]}.", (question, lead)
+
+
+def test_a_finding_carried_in_part_by_a_user_submission_says_so(printed, data, evidence):
+    """sources.yaml, read with yaml: a source marked user_submitted that takes a position on a finding's question is
+    named in the finding's sentence as a user submission; a finding without one says nothing of it."""
+    final, *_ = data
+    records = {str(s["id"]): s for s in yaml.safe_load((evidence.data_dir / "sources.yaml").read_text(encoding="utf-8"))}
+    seen = 0
+    for question, div in printed.items():
+        sentence = fold(div.find("p").get_text(" "))
+        held = [sid for sid in records if final[(question, sid)] in POS and records[sid].get("user_submitted")]
+        assert ("user submission" in sentence) == bool(held), (question, sentence)
+        for sid in held:
+            name = records[sid].get("short_name") or records[sid]["author"].split()[-1]
+            assert f"{name}’s text is a user submission" in sentence or f"{name}’s and" in sentence, sentence
+        seen += bool(held)
+    assert seen, "no key finding rests in part on a user submission: the test has nothing to check"
