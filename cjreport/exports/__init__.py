@@ -433,9 +433,8 @@ def colophon(evidence: Evidence | None = None, root: Path = ROOT) -> Markdown:
     rows += [[escape(name), f"`{metadata.version(name)}`"] for name in VERSIONED]
     rows.append(["Typst compiler (in the typst package; the PDF's Creator field names it)", f"`{typst_compiler()}`"])
     table = list_table(["Item", "Value"], rows, caption="How this edition was built", name="table-colophon", widths=[30, 70])
-    # In the form of texts/SHA256SUMS, so `sha256sum -c` reads it; a code block also wraps in the PDF, where
-    # a 64-digit checksum in a table cell cannot.
-    # as texts/SHA256SUMS lists them (by file name), so the block can be saved and checked with `sha256sum -c`
+    # In the form and order of texts/SHA256SUMS (by file name), so `sha256sum -c` reads it; a code block also
+    # wraps in the PDF, where a 64-digit checksum in a table cell cannot.
     sums = "\n".join(f"{s.sha256}  {s.file}" for s in sorted(ev.sources.values(), key=lambda s: s.file))
     return Markdown(table.text + f"\n{escape(edition.description(root))}\n\nThe source texts by SHA-256 checksum, one line per source ({escape(', '.join(f'{sid}: {s.short_name}' for sid, s in ev.sources.items()))}):\n\n```text\n{sums}\n```\n")
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from cjreport.analysis import sensitivity as sens
 from cjreport.analysis.findings import POSITIONS, Finding, agreements, splits
 from cjreport.data.evidence import Evidence, load
-from cjreport.views.markup import Markdown, escape, join, list_table
+from cjreport.views.markup import Markdown, escape, join, list_table, ref
 from cjreport.views.present import carrying_words, positions_label, quote_ref
 from cjreport.wording import capital, is_plural_name, listing, number_word, possessive, share, verb
 
@@ -274,11 +274,6 @@ def position_words(question: str, sid: str, ev: Evidence) -> str | None:
     return carrying_words(question, sid, ev.coding[(question, sid)].quotations[0], ev)
 
 
-def _ref_safe(text: str) -> str:
-    """A {ref} role's link text is literal up to its target: no backtick, no angle bracket."""
-    return re.sub(r"[`<>]", "", text)
-
-
 def key_findings(evidence: Evidence | None = None, most: int = MOST) -> Markdown:
     """The home page's key findings as MyST: each sentence, its strength beside it, and its evidence by speaker
     and the words that carry it, each a link to the words in full (one click)."""
@@ -303,7 +298,7 @@ def key_findings(evidence: Evidence | None = None, most: int = MOST) -> Markdown
             # 33rd-session reader found the findings running together on the page)
             # the label links to every position on the question (a 40th reading found the trailing link "every
             # position on this question", six times, dangling)
-            f"**{i + 1}. {{ref}}`{_ref_safe(ev.codebook.questions[k.question].label)} <{positions_label(k.question)}>`.** "
+            f"**{i + 1}. {ref(ev.codebook.questions[k.question].label, positions_label(k.question))}.** "
             f"{escape(' '.join(filter(None, [k.sentence, implied(k, ev), submitted(k, ev)])))}\n\n"
             f"{{.cj-strength}}\n**Strength:** {escape(strength(k, ev).removeprefix('Strength: '))}\n\n"
             f"{{.cj-finding-evidence}}\n*In their words:* {evidence_links}.\n```"))

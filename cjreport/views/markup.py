@@ -46,6 +46,13 @@ class Markdown:
         return bundle
 
 
+def ref(text: str, target: str) -> str:
+    """A {ref} role linking `text` to a label. Link text inside the role is not Markdown: only the role's own syntax
+    must go (a backtick ends the role, angle brackets start the target), and white space is folded."""
+    words = re.sub(r"\s+", " ", re.sub(r"[`<>\\]", "", text)).strip()
+    return f"{{ref}}`{words} <{target}>`"
+
+
 def for_book() -> bool:
     """True while the book's build runs the chapters (cjreport.build sets it; the kernels inherit it)."""
     return os.environ.get("CJREPORT_TARGET") == "book"

@@ -13,7 +13,7 @@ from cjreport import edition, wording
 from cjreport.data import excerpts
 from cjreport.data.corpus import Source
 from cjreport.data.evidence import Evidence, load
-from cjreport.views.markup import Markdown, escape, join, list_table
+from cjreport.views.markup import Markdown, escape, join, list_table, ref
 from cjreport.data.quotations import UNQUOTABLE, Quotation, fold
 from cjreport.views.homes import evidence_label, homes
 from cjreport.views.style import stance_symbol
@@ -37,7 +37,7 @@ def cite(sid: str, evidence: Evidence | None = None) -> str:
 def appendix_ref(quote: Quotation, text: str) -> str:
     """A link to the quoted passage in the appendix, with `text` as its words (a {ref} role's text is not Markdown:
     only the role's own syntax is taken out)."""
-    return f"{{ref}}`{_ref_text(text)} <{quote.label}>`"
+    return ref(text, quote.label)
 
 
 def speaker_line(quote: Quotation, evidence: Evidence | None = None) -> str:
@@ -91,12 +91,6 @@ def pointer_words(q: Quotation, words: str | None = None) -> str:
     return f"{'…' if before else ''}“{words}”{'…' if after else ''}"
 
 
-def _ref_text(text: str) -> str:
-    """Link text inside a {ref} role is not Markdown; only the role's own syntax must go (a backtick ends the role,
-    angle brackets start the target)."""
-    return re.sub(r"\s+", " ", re.sub(r"[`<>\\]", "", text)).strip()
-
-
 def quote_ref(qid: str, evidence: Evidence | None = None, *, author_named: bool = True, words: str | None = None,
               numbered: bool = True) -> str:
     """A short reference to a quotation by its speaker and the words that carry it — Roy: “…remains healthy…”… — as inline
@@ -117,7 +111,7 @@ def quote_ref(qid: str, evidence: Evidence | None = None, *, author_named: bool 
         text = (f"{number}: {pointer_words(q, words)}" if q.voice == "author" and not author_named
                 else f"{who} ({number}): {pointer_words(q, words)}")
     target = evidence_label(qid) if qid in homes(ev) else q.label
-    return f"{{ref}}`{_ref_text(text)} <{target}>`"
+    return ref(text, target)
 
 
 def carrying_words(question_id: str, sid: str, qid: str, evidence: Evidence | None = None) -> str | None:
@@ -188,7 +182,7 @@ def positions(question_id: str, evidence: Evidence | None = None) -> Markdown:
         parts.append("::::{grid} 1 1 2 2\n:gutter: 2\n:class-container: cj-side-by-side\n\n" + "\n\n".join(cards) + "\n::::")
     closing = [f"*Not addressed by:* {escape(listing(silent))}."] if silent else []
     # the link reads as the notes' heading, the question's label, given explicitly: JupyterLab has no titles to look up
-    closing.append(f"*The coders’ reasons:* {{ref}}`{_ref_text(question.label)} <{notes_label(question_id)}>`.")
+    closing.append(f"*The coders’ reasons:* {ref(question.label, notes_label(question_id))}.")
     parts.append(" ".join(closing))
     return Markdown("\n\n".join(parts) + "\n")
 
@@ -247,10 +241,10 @@ def _rationale_with_links(rationale: str, qids: list[str], ev: Evidence,
         if q.voice == "author" and len(m.group(1).split()) >= 2:
             # the author's own words are the link (a 33rd reading: a number after them only repeats who said them);
             # a single word is too small a link to find or to follow, and keeps its number
-            out += [_escape_spaced(rationale[at:m.start()]), f"{{ref}}`{_ref_text(m.group(0))} <{target}>`"]
+            out += [_escape_spaced(rationale[at:m.start()]), ref(m.group(0), target)]
         else:  # reported words keep a reference that names their speaker beside the author who reports them
             who = "" if q.voice == "author" else f"{q.reported_as(ev.sources[q.source].short_name)}, "
-            out += [_escape_spaced(rationale[at:m.end()]), f" ({{ref}}`{_ref_text(who + numbers[qid])} <{target}>`)"]
+            out += [_escape_spaced(rationale[at:m.end()]), f" ({ref(who + numbers[qid], target)})"]
         at = m.end()
     out.append(_escape_spaced(rationale[at:]))
     return "".join(out), set(linked.values())

@@ -29,7 +29,7 @@ from cjreport.project import BOOK_DIR
 from cjreport.data.readers import read_yaml
 from cjreport.data.errors import DataError, Problems
 from cjreport.data.evidence import Evidence, load
-from cjreport.views.markup import Markdown, escape, list_table
+from cjreport.views.markup import Markdown, escape, list_table, ref
 from cjreport.wording import listing, number_word
 from cjreport.analysis.sensitivity import OWN, is_implied
 from cjreport.views.present import pointer_words, reference_numbers, source_name, stance_label, source_date as present_source_date
@@ -196,11 +196,6 @@ def _check_argument_kinds(readings: list[Reading], ev: Evidence) -> None:
     problems.raise_any()
 
 
-def _role_safe(text: str) -> str:
-    """Link text inside a {ref} role is literal up to the target: it may hold no backtick and no angle bracket."""
-    return re.sub(r"[`<>]", "", text)
-
-
 def _speaker(quote: Quotation, ev: Evidence) -> str:
     source = ev.sources[quote.source].short_name
     if quote.voice == "author":
@@ -224,7 +219,7 @@ def quote_ref(qid: str, evidence: Evidence | None = None, *, quoted: bool = Fals
         text = f"{_speaker(quote, ev)}, {text}"
     if not quoted:
         text += f": {pointer_words(quote)}"
-    return f"{{ref}}`{_role_safe(text)} <{quote.label}>`"
+    return ref(text, quote.label)
 
 
 def _quotes_from(before: str, quote: Quotation) -> bool:
@@ -277,7 +272,7 @@ def _link_quoted(text: str, start: int, quote: Quotation) -> str | None:
         if len(words.split()) < 2 or words not in passage or "{" in match.group(0):
             return match.group(0)
         found = True
-        return f"{{ref}}`{_role_safe(match.group(0))} <{quote.label}>`"
+        return ref(match.group(0), quote.label)
 
     tail = re.sub(r"(?<!`)“([^“”]*)”", link, tail)
     return head + tail if found else None
@@ -409,7 +404,7 @@ def divides_at_a_glance(evidence: Evidence | None = None) -> Markdown:
     would bear on it, in the book's reading, linking to the full reading in the synthesis. A 38th reading (policy
     use 5 of 10) asked for a summary of the divides and the evidence that bears on each, not a restatement."""
     ev = evidence or load()
-    rows = [[f"{{ref}}`{_role_safe(r.title)} <{divide_label(r)}>`",
+    rows = [[ref(r.title, divide_label(r)),
              "\n\n".join(_stances_of(q, ev) for q in r.questions),
              escape(r.bears_on or "")]
             for r in for_theme("discriminate", ev)]
@@ -430,7 +425,7 @@ def _where(reading: Reading, ev: Evidence) -> str:
         place = reading.title or "the same events"
     else:
         place = (GROUPS[reading.theme] or "").removeprefix("Reading: ").removesuffix(" — the book’s interpretation")
-    return f"{{ref}}`{_role_safe(place)} <{block_label(reading)}>`"
+    return ref(place, block_label(reading))
 
 
 def arguments_at_a_glance(evidence: Evidence | None = None) -> Markdown:

@@ -207,14 +207,14 @@ def test_position_cards_leave_the_reasons_to_the_coding_notes_and_link_there(evi
     readings found the apparatus inside the chapters the hardest part of the report); every reason is in the
     coding notes, and every question's cards link to its notes."""
     from cjreport.views import present
-    from cjreport.views.markup import escape
+    from cjreport.views.markup import escape, ref
 
     notes = {theme.id: present.coding_notes(theme.id, evidence).text for theme in evidence.codebook.themes}
     cells = 0
     for question in evidence.codebook.questions:
         cards = present.positions(question, evidence).text
         label = evidence.codebook.questions[question].label
-        assert f"{{ref}}`{present._ref_text(label)} <{present.notes_label(question)}>`" in cards, question
+        assert ref(label, present.notes_label(question)) in cards, question
         theme = evidence.codebook.questions[question].theme
         assert f"({present.notes_label(question)})=" in notes[theme], question
         for sid in evidence.sources:
