@@ -16,13 +16,15 @@ from cjreport.analysis import sensitivity as sens
 from cjreport.analysis.findings import POSITIONS, Finding, agreements, splits
 from cjreport.data.evidence import Evidence, load
 from cjreport.views.markup import Markdown, escape, join, list_table, ref
-from cjreport.views.present import carrying_words, positions_label, quote_ref
+from cjreport.views.present import carrying_words, positions_label, quote_ref, quote_target
 from cjreport.wording import capital, is_plural_name, listing, number_word, possessive, share, verb
 
 MOST, FEWEST = 8, 5  # the home page's key findings: the issue asks for five to eight
 
 # How a sentence says each position of a source (a plural subject drops the -s through wording.verb).
-SAYS = {"supports": "agrees", "qualified": "takes a qualified position", "opposes": "disagrees"}
+# "holds that view" and "rejects it", not "agrees" and "disagrees": a 40th reading took "the CIIS fellows agree" for
+# agreement with another source, not with the proposition.
+SAYS = {"supports": "holds that view", "qualified": "takes a qualified position", "opposes": "rejects it"}
 
 
 @dataclass(frozen=True)
@@ -274,6 +276,18 @@ def position_words(question: str, sid: str, ev: Evidence) -> str | None:
     return carrying_words(question, sid, ev.coding[(question, sid)].quotations[0], ev)
 
 
+def _evidence_link(question: str, sid: str, i: int, shown: dict[str, int], ev: Evidence) -> str:
+    """A position's evidence under a finding: its speaker and the words that carry it, linking to them in full
+    (no reference number: the words are the reference, and the link opens them). Words already given under an
+    earlier finding are named by that finding instead (a 40th reading counted Roy's “a series of aggressive
+    moves by Beijing” three times in the findings, seven in the report)."""
+    qid = ev.coding[(question, sid)].quotations[0]
+    if qid in shown:
+        return ref(f"{ev.sources[sid].short_name}, as under finding {shown[qid] + 1}", quote_target(qid, ev))
+    shown[qid] = i
+    return quote_ref(qid, ev, words=position_words(question, sid, ev), numbered=False)
+
+
 def key_findings(evidence: Evidence | None = None, most: int = MOST) -> Markdown:
     """The home page's key findings as MyST: each sentence, its strength beside it, and its evidence by speaker
     and the words that carry it, each a link to the words in full (one click)."""
@@ -281,14 +295,13 @@ def key_findings(evidence: Evidence | None = None, most: int = MOST) -> Markdown
     found = key_finding_list(ev, most)
     if not found:
         return Markdown("On no question do two or more sources take a position of their own.\n")
-    parts = []
+    parts, shown = [], {}
     for i, k in enumerate(found):
         if i == 0 and not rests_on_inference(k):
             parts.append(Markdown(STATED_LEAD + "\n"))
         if rests_on_inference(k) and (i == 0 or not rests_on_inference(found[i - 1])):
             parts.append(Markdown(INFERRED_LEAD + "\n"))
-        evidence_links = "; ".join(quote_ref(ev.coding[(k.question, sid)].quotations[0], ev,
-                                             words=position_words(k.question, sid, ev))
+        evidence_links = "; ".join(_evidence_link(k.question, sid, i, shown, ev)
                                    for stance, held in k.held.items() for sid in held)
         parts.append(Markdown(
             f"```{{container}} cj-key-finding\n:name: finding-{k.question}\n\n"

@@ -110,8 +110,14 @@ def quote_ref(qid: str, evidence: Evidence | None = None, *, author_named: bool 
     else:
         text = (f"{number}: {pointer_words(q, words)}" if q.voice == "author" and not author_named
                 else f"{who} ({number}): {pointer_words(q, words)}")
-    target = evidence_label(qid) if qid in homes(ev) else q.label
-    return ref(text, target)
+    return ref(text, quote_target(qid, ev))
+
+
+def quote_target(qid: str, evidence: Evidence | None = None) -> str:
+    """Where a link to a quotation leads: where it is displayed in full as evidence, or, if no cell cites it, its
+    place in the appendix."""
+    ev = _ev(evidence)
+    return evidence_label(qid) if qid in homes(ev) else ev.quotations[qid].label
 
 
 def carrying_words(question_id: str, sid: str, qid: str, evidence: Evidence | None = None) -> str | None:
@@ -180,10 +186,10 @@ def positions(question_id: str, evidence: Evidence | None = None) -> Markdown:
     parts = [f"({positions_label(question_id)})=\n*The proposition:* {escape(question.proposition)}"]
     if cards:
         parts.append("::::{grid} 1 1 2 2\n:gutter: 2\n:class-container: cj-side-by-side\n\n" + "\n\n".join(cards) + "\n::::")
-    closing = [f"*Not addressed by:* {escape(listing(silent))}."] if silent else []
-    # the link reads as the notes' heading, the question's label, given explicitly: JupyterLab has no titles to look up
-    closing.append(f"*The coders’ reasons:* {ref(question.label, notes_label(question_id))}.")
-    parts.append(" ".join(closing))
+    # the coders' reasons are one click away from the question's name in the theme's table (stance_table), not in
+    # a line under every question: a 40th reading counted that line 22 times in the report
+    if silent:
+        parts.append(f"*Not addressed by:* {escape(listing(silent))}.")
     return Markdown("\n\n".join(parts) + "\n")
 
 
@@ -273,7 +279,10 @@ def stance_table(theme_id: str | None = None, evidence: Evidence | None = None) 
     rows = []
     for theme in themes:
         for question in theme.questions:
-            row = [escape(question.label) if theme_id else f"{escape(question.label)} ({escape(theme.short)})"]
+            # the question's name links to the coders' reasons for its every cell (the link reads as the notes'
+            # heading, the question's label, given explicitly: JupyterLab has no titles to look up)
+            label = ref(question.label, notes_label(question.id))
+            row = [label if theme_id else f"{label} ({escape(theme.short)})"]
             for sid in ev.sources:
                 code = ev.coding[(question.id, sid)]
                 row.append(f"{escape(stance_symbol(code.stance))} {escape(stance_label(code.stance, ev))}")
@@ -281,9 +290,19 @@ def stance_table(theme_id: str | None = None, evidence: Evidence | None = None) 
     n = len(ev.sources)
     first = 30
     widths = [first] + [max(1, (100 - first) // n)] * n
-    caption = f"Where the sources stand: {themes[0].title}" if theme_id else "Where the sources stand: every question"
+    caption = (f"Where the sources stand: {themes[0].title}" if theme_id else "Where the sources stand: every question") + \
+        "; a question’s name opens the coders’ reasons"
     name = f"table-{theme_id or 'all'}-stances"
     return list_table(header, rows, caption=caption, name=name, widths=widths, classes="cj-stances cj-cards")
+
+
+def stance_terms(evidence: Evidence | None = None) -> Markdown:
+    """The stances as a reader first meets them: each label with its definition, one line each, from the codebook
+    (a 40th reading asked for the coding's words, "qualified" and "implied" among them, to be defined once, in
+    plain words, before the report uses them). Methods gives the full scale with its decision rules."""
+    ev = _ev(evidence)
+    lines = [f"- **{escape(s.label)}.** {escape(s.definition)}" for s in ev.codebook.stances]
+    return Markdown("\n".join(lines) + "\n")
 
 
 def stance_scale(evidence: Evidence | None = None) -> Markdown:

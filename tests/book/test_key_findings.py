@@ -109,6 +109,7 @@ def test_every_key_finding_counts_in_words_and_names_who_holds_what(printed, dat
 
 def test_evidence_is_one_click_away_by_speaker_and_words(printed, data):
     final, _, _, sources, quotes, cited, _ = data
+    shown_once = []
     for question, div in printed.items():
         links = div.select("p.cj-finding-evidence a")
         for sid in (s for s in sources if final[(question, s)] in POS):
@@ -116,6 +117,15 @@ def test_evidence_is_one_click_away_by_speaker_and_words(printed, data):
             link = next((a for a in links if a["href"].endswith(f"#quote-{qid}")), None)
             assert link is not None, (question, sid, qid)
             text = fold(link.get_text(" "))
+            # words given under an earlier finding are named by it ("Roy, as under finding 1"), not repeated
+            again = re.search(r"as under finding (\d+)$", text)
+            if again:
+                earlier = list(printed)[int(again.group(1)) - 1]
+                assert earlier != question and any(a["href"].endswith(f"#quote-{qid}")
+                                                   for a in printed[earlier].select("p.cj-finding-evidence a")), text
+                assert sources[sid] in text, text
+                continue
+            shown_once.append(qid)
             # words that carry the position (quoted by the coder's rationale, or the quotation's gist), verbatim
             shown = re.findall(r"“([^”]*)”", text)
             assert shown and len(shown[0].split()) >= 2, text
@@ -123,6 +133,8 @@ def test_evidence_is_one_click_away_by_speaker_and_words(printed, data):
             assert sources[sid] in text and qid not in text, text
         # the finding's label links to every position on the question
         assert any(a["href"].endswith(f"#positions-{question}") for a in div.find("p").find_all("a")), question
+    # each passage's words are given once under the findings
+    assert len(shown_once) == len(set(shown_once)), shown_once
 
 
 def test_strength_follows_a_changed_coding(evidence, data_copy, monkeypatch):
