@@ -181,8 +181,8 @@ def rests_on_inference(k: KeyFinding) -> bool:
 
 STATED_LEAD = "**On positions the coders find stated in the texts.**"
 INFERRED_LEAD = ("**Resting in part on what the coders infer.** These findings fail when the positions the coders "
-                 "infer, rather than find stated, are set aside: read them as the coding’s reading of the texts, "
-                 "not as what the sources say in so many words.")
+                 "infer, rather than find stated (marked *implied*), are set aside: read them as the coding’s "
+                 "reading of the texts, not as what the sources say in so many words.")
 
 
 def recodings(k: KeyFinding) -> list[tuple[bool | None, str]]:
@@ -256,7 +256,8 @@ def implied(k: KeyFinding, ev: Evidence) -> str:
     if not sids:
         return ""
     whose = listing([possessive(_prose_names((sid,), ev)) for sid in sids])
-    return f"{capital(whose)} {'position is' if len(sids) == 1 else 'positions are'} implied: inferred by the coders, not stated."
+    # the lead above the findings says once what "implied" means (a 40th reading found each finding saying it)
+    return f"{capital(whose)} {'position is' if len(sids) == 1 else 'positions are'} implied."
 
 
 def submitted(k: KeyFinding, ev: Evidence) -> str:
