@@ -183,6 +183,7 @@ def test_every_label_the_package_links_to_resolves_in_jupyter_as_in_the_book(htm
     shown = [readings.divides_at_a_glance(evidence).text, readings.arguments_at_a_glance(evidence).text,
              findings.key_findings(evidence).text]
     shown += [present.positions(q, evidence).text for q in evidence.codebook.questions]
+    shown += [present.stance_table(t.id, evidence).text for t in evidence.codebook.themes]
     shown += [readings.show(t.id, evidence).text for t in evidence.codebook.themes]
     shown += [readings.show(g, evidence).text for g in readings.GROUPS]
     targets = {m for text in shown for m in re.findall(r"\{ref\}`([^`]*)`", text)}
