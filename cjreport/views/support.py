@@ -150,6 +150,16 @@ def evidence_table(evidence: Evidence) -> Markdown:
     return Markdown("\n\n".join(p.text.strip("\n") for p in parts) + "\n")
 
 
+# A date data/events.csv takes from outside the texts is marked where a line prints it (a 41st reading found
+# "(December 2022)" after the CIIS fellows' "at the end of 2022", unmarked); the event's note says so in words.
+OUTSIDE_DATE = ", a date from outside the texts"
+
+
+def dated_from_outside(text: str) -> bool:
+    """Whether an event's note in data/events.csv says its date is context from outside the texts."""
+    return "context from outside the texts" in text
+
+
 def short_event(text: str) -> str:
     """An event's first clause, without the notes data/events.csv keeps after a semicolon or in parentheses."""
     return text.split(";")[0].split(" (")[0].rstrip(".").strip()
@@ -210,7 +220,8 @@ def timing_notes(evidence: Evidence) -> Markdown:
             f"({escape(source_date(g.earlier, ev, inline=True))}) {escape(says(g.earlier))}; {escape(_name(g.later, ev))} "
             f"({escape(source_date(g.later, ev, inline=True))}) {escape(says(g.later))}, citing an event "
             f"{escape(_name(g.earlier, ev))} could not know: {escape(short_event(event.event))} "
-            f"({escape(readable_date(event.date))}). In {escape(possessive(_name(g.later, ev)))} words: {refs}.")
+            f"({escape(readable_date(event.date))}{OUTSIDE_DATE if dated_from_outside(event.event) else ''}). "
+            f"In {escape(possessive(_name(g.later, ev)))} words: {refs}.")
     return Markdown("\n".join(lines) + "\n")
 
 

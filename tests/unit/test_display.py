@@ -229,3 +229,22 @@ def test_position_cards_leave_the_reasons_to_the_coding_notes_and_link_there(evi
             assert escape(stretch) not in cards, (question, sid)
             cells += 1
     assert cells == len(evidence.coding)
+
+
+def test_a_timing_note_marks_a_date_taken_from_outside_the_texts(evidence):
+    """A 41st reading found "(December 2022)" printed after the CIIS fellows' "at the end of 2022", unmarked: a date
+    that data/events.csv says comes from outside the texts is marked where a timing note prints it, and no other."""
+    from dataclasses import replace
+
+    from cjreport.views import support
+
+    events = {e.id: e for e in evidence.events}
+    gaps = support.date_gaps(evidence)
+    outside = [g for g in gaps if support.dated_from_outside(events[g.event].event)]
+    assert outside, "no timing note prints a date from outside the texts: the test would test nothing"
+    lines = support.timing_notes(evidence).text.splitlines()
+    assert sum(support.OUTSIDE_DATE in line for line in lines) == len(outside), lines
+    # the note taken out of the event, its date is no longer marked
+    plain = replace(evidence, events=[replace(e, event=e.event.replace("context from outside the texts", "context"))
+                                      for e in evidence.events])
+    assert support.OUTSIDE_DATE not in support.timing_notes(plain).text
