@@ -655,11 +655,10 @@ def event_readings(evidence: Evidence | None = None) -> Markdown:
 
 
 def source_list(evidence: Evidence | None = None) -> Markdown:
-    """The corpus in one paragraph: each source by name, title, outlet and date, linked to its citation. The outlet
-    is the head of sources.yaml's statement of it (before its parenthesis, which says how the page names it; the
+    """The corpus, one line per source: its name, title, outlet and date, linked to its citation. The outlet is the
+    head of sources.yaml's statement of it (before its parenthesis, which says how the page names it; the
     composition table in the sources chapter gives it whole); a date not printed on the page says what is
-    inferred. One paragraph, not a list, so that the home page's citation records still fit beside it on the
-    PDF's pages."""
+    inferred. A list, not one paragraph: a 41st-session reading of the PDF found the five run together."""
     ev = _ev(evidence)
     entries = []
     for s in ev.sources.values():
@@ -668,7 +667,7 @@ def source_list(evidence: Evidence | None = None) -> Markdown:
         if s.outlet_status == "inferred":
             outlet += " (outlet inferred)"
         entries.append(f"{cite(s.id, ev)}, *{escape(s.title.rstrip('.'))}*, {outlet}, {source_date(s)}")
-    return Markdown("; ".join(entries) + ".\n")
+    return Markdown("\n".join(f"- {e}." for e in entries) + "\n")
 
 
 def source_date(source: Source, *, marked: bool = True) -> str:
