@@ -84,12 +84,13 @@ class Exercise:
             questions = ev.codebook.questions
             number = {q: i for i, q in enumerate(self.questions, 1)}
             rows = [[escape(source_name(d.source, ev)), f"{number[d.question]}: {escape(questions[d.question].label)}",
-                     escape(_stance(d.given, ev)), escape(_stance(d.final, ev)), escape(d.rationale),
-                     ref("notes", notes_label(d.question))] for d in result.differences]
+                     escape(_stance(d.given, ev)), escape(_stance(d.final, ev)),
+                     f"{escape(d.rationale)} ({ref('every text’s reason', notes_label(d.question))})"]
+                    for d in result.differences]
             head = "First coding" if result.demonstration else "Your code"
-            parts.append(list_table(["Source", "Question", head, "Book’s final code", "The book’s reason for its code",
-                                     "More"], rows, caption=f"Where {who} and the book’s final codes differ",
-                                    name="table-teaching-differences", widths=[11, 17, 12, 12, 40, 8], classes="cj-cards"))
+            parts.append(list_table(["Text", "Question", head, "Book’s final code", "The book’s reason for its code"],
+                                    rows, caption=f"Where {who} and the book’s final codes differ",
+                                    name="table-teaching-differences", widths=[12, 18, 14, 14, 42], classes="cj-cards"))
         elif a.units:
             parts.append(Markdown(f"{capital(who)} and the final codes agree on every cell compared.\n"))
         return join(parts)
