@@ -131,18 +131,19 @@ def whose_words_answers(evidence: Evidence | None = None) -> Markdown:
 
 def standing(evidence: Evidence | None = None) -> Markdown:
     """Each text's standing as data/sources.yaml records it from the page itself: who, in what role, where, when,
-    whether a user submitted it, and the caveats the text shows."""
+    whether a user submitted it, and the caveats the text shows (its kind is in the sources chapter's profiles: a
+    column for it was too narrow for the PDF's page)."""
     ev = evidence or load()
     rows = []
     for s in ev.sources.values():
         outlet = escape(s.outlet) + (" *(outlet inferred)*" if s.outlet_status == "inferred" else "")
         submitted = "Yes: the page says a user submitted it" if s.user_submitted else "No such notice on the page"
         rows.append([f"**{escape(s.short_name)}**", f"{escape(s.author)}; {escape(s.affiliation)}", outlet,
-                     escape(source_date(s)), escape(s.kind), submitted, escape(s.reliability)])
-    return list_table(["Text", "Author and role, as the text gives them", "Outlet", "Date", "Kind",
+                     escape(source_date(s)), submitted, escape(s.reliability)])
+    return list_table(["Text", "Author and role, as the text gives them", "Outlet", "Date",
                        "Submitted by a user of the site?", "Caveats the text itself shows"], rows,
                       caption="Each text’s standing, as the page itself shows it", name="table-teaching-standing",
-                      widths=[9, 17, 16, 10, 8, 12, 28], classes="cj-cards")
+                      widths=[10, 19, 18, 11, 12, 30], classes="cj-cards")
 
 
 def where_to_look(evidence: Evidence | None = None) -> Markdown:
@@ -151,7 +152,7 @@ def where_to_look(evidence: Evidence | None = None) -> Markdown:
     ev = evidence or load()
     blocks = []
     for theme in ev.codebook.themes:
-        lines = [f"**{escape(theme.title)}**: the questions close {{doc}}`{theme.chapter}`."]
+        lines = [f"At the end of {{doc}}`{theme.chapter}`:"]
         for q in theme.questions:
             groups = []
             for stance in ev.codebook.stances:
