@@ -67,7 +67,7 @@ class Exercise:
                        "that your codes will get.")
             who = "the first coding"
         else:
-            opening = f"You coded {number_word(a.units)} of the {count(result.cells, 'cell')}; they are compared with the book’s final codes."
+            opening = f"You coded {number_word(a.units)} of the {count(result.cells, 'cell')}: those are compared with the book’s final codes."
             who = "your codes"
         if a.units and a.value == a.value:  # defined (not NaN)
             interval = (f" (95% interval {agreement.fmt(a.low)} to {agreement.fmt(a.high)}, from "
