@@ -107,8 +107,14 @@ def alpha(evidence: Evidence, theme: str | None = None, level: str = "nominal") 
         domain = ORDERED
     else:
         domain = tuple(s.id for s in evidence.codebook.stances)
+    return between(codes, domain, level, theme or "all")
+
+
+def between(codes: list[tuple[str, str]], domain: tuple[str, ...], level: str = "nominal", scope: str = "all") -> Alpha:
+    """Alpha, with its bootstrap interval, between two codings given as (code, code) per cell, on `domain`'s values:
+    any two codings (the exercise in book/teaching.md compares a student's codes with the book's)."""
     value, low, high = _estimate(tuple(codes), domain, level)
-    return Alpha(theme or "all", level, len(codes), sum(a == b for a, b in codes), value, low, high)
+    return Alpha(scope, level, len(codes), sum(a == b for a, b in codes), value, low, high)
 
 
 def reliability(evidence: Evidence) -> list[tuple[Alpha, Alpha]]:

@@ -317,19 +317,22 @@ def stance_scale(evidence: Evidence | None = None) -> Markdown:
 _RULE_DATE = re.compile(r"\s*\(rule of [^()]*\d{4}-\d{2}-\d{2}[^()]*\)")
 
 
-def codebook_table(evidence: Evidence | None = None) -> Markdown:
-    """The codebook as a coder applies it: each question's note without the dates of its rules."""
+def coding_note(question, evidence: Evidence | None = None) -> str:
+    """A question's note as a coder applies it (MyST): without the dates of its rules, and naming another question
+    it routes material to by its label, in italics, not by its id."""
     ev = _ev(evidence)
     # a note routes material to another question by its id (buildup-threat-inflation); a reader sees its label
     ids = re.compile(r"\b(" + "|".join(map(re.escape, sorted(ev.codebook.questions, key=len, reverse=True))) + r")\b")
+    # split at the ids first: escaping would put backslashes inside them
+    parts = ids.split(_RULE_DATE.sub("", question.note))
+    return " ".join(f"*{escape(ev.codebook.questions[p].label)}*" if i % 2 else escape(p)
+                    for i, p in enumerate(parts) if p.strip())
 
-    def note(q) -> str:
-        # split at the ids first: escaping would put backslashes inside them
-        parts = ids.split(_RULE_DATE.sub("", q.note))
-        return " ".join(f"*{escape(ev.codebook.questions[p].label)}*" if i % 2 else escape(p)
-                        for i, p in enumerate(parts) if p.strip())
 
-    rows = [[escape(t.short), f"**{escape(q.label)}.** {escape(q.proposition)}", note(q)]
+def codebook_table(evidence: Evidence | None = None) -> Markdown:
+    """The codebook as a coder applies it: each question's note without the dates of its rules."""
+    ev = _ev(evidence)
+    rows = [[escape(t.short), f"**{escape(q.label)}.** {escape(q.proposition)}", coding_note(q, ev)]
             for t in ev.codebook.themes for q in t.questions]
     return list_table(["Theme", "Question", "Coding note"], rows, caption="The codebook: themes and contested questions",
                       name="table-codebook", widths=[16, 42, 42], classes="cj-cards")
