@@ -62,7 +62,7 @@ class Exercise:
         a = result.alpha
         if result.demonstration:
             opening = ("No code has been entered yet (every value in `my_codes` is `None`), so this is a demonstration: "
-                       "it compares the book’s **first coding** of these two questions, as made before the "
+                       f"it compares the book’s **first coding** of these {number_word(len(self.questions))} questions, as made before the "
                        "disagreements were adjudicated, with the book’s **final codes**, by the same calculation "
                        "that your codes will get.")
             who = "the first coding"
