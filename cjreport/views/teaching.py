@@ -9,9 +9,9 @@ from dataclasses import replace
 
 from cjreport.analysis import agreement, teaching
 from cjreport.data.evidence import Evidence, load
-from cjreport.data.quotations import Quotation
+from cjreport.data.quotations import Quotation, fold
 from cjreport.views.markup import Markdown, escape, join, list_table, ref
-from cjreport.views.present import (appendix_ref, coding_note, notes_label, pointer_words, positions_label,
+from cjreport.views.present import (appendix_ref, coding_note, notes_label, positions_label,
                                     source_date, source_name, speaker_line, stance_label)
 from cjreport.views.style import stance_symbol
 from cjreport.analysis.sensitivity import OWN, is_implied
@@ -96,10 +96,25 @@ class Exercise:
         return join(parts)
 
 
-def _opening(q: Quotation) -> str:
+def _opening(q: Quotation, n: int = 5) -> str:
     """The passage's opening words in quotation marks (verbatim), never its gist: the exercise names it by where
     it starts, as a reader finds it in the text."""
-    return pointer_words(replace(q, gist=""))
+    _, words, more = replace(q, gist="").key_words(n)
+    return f"“{words}”{'…' if more else ''}"
+
+
+def _openings(passages: list[Quotation]) -> dict[str, str]:
+    """Each passage's opening words, longer where two passages open alike: a 42nd reading could not tell two rows
+    apart on paper ("the parties confirmed that they" twice)."""
+    n = {q.id: 5 for q in passages}
+    while True:
+        shown = {q.id: _opening(q, n[q.id]) for q in passages}
+        alike = [q for q in passages if list(shown.values()).count(shown[q.id]) > 1
+                 and len(fold(q.text).split()) > n[q.id]]
+        if not alike:
+            return shown
+        for q in alike:
+            n[q.id] += 2
 
 
 def reported_passages(evidence: Evidence | None = None) -> list[Quotation]:
@@ -114,8 +129,10 @@ def reported_passages(evidence: Evidence | None = None) -> list[Quotation]:
 def whose_words(evidence: Evidence | None = None) -> Markdown:
     """The exercise's table: each passage by its source and opening words, linking to it in its text."""
     ev = evidence or load()
-    rows = [[str(i), escape(source_name(q.source, ev)), appendix_ref(q, _opening(q))]
-            for i, q in enumerate(reported_passages(ev), 1)]
+    passages = reported_passages(ev)
+    opening = _openings(passages)
+    rows = [[str(i), escape(source_name(q.source, ev)), appendix_ref(q, opening[q.id])]
+            for i, q in enumerate(passages, 1)]
     return list_table(["No.", "Text", "The passage opens (a link to it in the text)"], rows,
                       caption="Passages to attribute", name="table-teaching-whose-words", widths=[8, 22, 70],
                       classes="cj-cards")
@@ -124,8 +141,10 @@ def whose_words(evidence: Evidence | None = None) -> Markdown:
 def whose_words_answers(evidence: Evidence | None = None) -> Markdown:
     """The answers, as the data records them: each passage by its speaker and opening words."""
     ev = evidence or load()
-    lines = [f"{i}. {escape(_opening(q))}: {escape(speaker_line(q, ev))}."
-             for i, q in enumerate(reported_passages(ev), 1)]
+    passages = reported_passages(ev)
+    opening = _openings(passages)
+    lines = [f"{i}. {escape(opening[q.id])}: {escape(speaker_line(q, ev))}."
+             for i, q in enumerate(passages, 1)]
     return Markdown("\n".join(lines) + "\n")
 
 

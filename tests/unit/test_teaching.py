@@ -140,3 +140,19 @@ def test_where_to_look_groups_every_cell_under_its_stance(evidence):
                 stance = label[final[(q["id"], sid)]["stance"]]
                 [group] = [v for k, v in groups.items() if k.endswith(stance)]
                 assert name in group, (q["id"], sid)
+
+
+def test_every_passage_to_attribute_can_be_told_apart_by_its_opening_words(evidence):
+    """A 42nd reading could not tell two rows of the exercise apart on paper: both opened "the parties confirmed
+    that they". Each passage is named by opening words no other passage shares (unless their texts are one)."""
+    import re as _re
+
+    from cjreport.views import teaching as view
+
+    lines = view.whose_words_answers(evidence).text.splitlines()
+    openings = [_re.match(r"\d+\. (“[^”]*”…?)", line).group(1) for line in lines]
+    texts = [q.text for q in view.reported_passages(evidence)]
+    assert len(openings) == len(texts) > 1
+    for i, a in enumerate(openings):
+        for j, b in enumerate(openings[:i]):
+            assert a != b or texts[i] == texts[j], (a, i + 1, j + 1)
