@@ -38,6 +38,28 @@ def private_socket_kernels() -> None:
     utils.executenb = functools.partial(execute, kernel_manager_class=PrivateSocketKernelManager)
 
 
+def stop_workers_at_exit() -> None:
+    """Terminate any reading process still running when the build exits.
+
+    When a chapter fails, Sphinx's parallel reader raises in this process while another worker may still be
+    sending its chapter's result and logs back through a pipe; nothing reads the pipe any more, the worker blocks
+    once the pipe's buffer is full, and multiprocessing's own exit handler then waits for it forever (seen twice
+    in `test_failing_chapter_fails_the_build`: py-spy showed the worker in `Connection._send`, this process in
+    `multiprocessing.util._exit_function`). An exit handler registered after multiprocessing's runs before it
+    (atexit is last in, first out) and stops such workers, so a failing build fails instead of hanging. A build
+    that succeeds has joined every worker, so there is nothing to stop."""
+    import atexit
+    import multiprocessing
+    import multiprocessing.util  # registers multiprocessing's exit handler first, so that this one runs before it
+
+    def stop() -> None:
+        for worker in multiprocessing.active_children():
+            worker.terminate()
+            worker.join(5)
+
+    atexit.register(stop)
+
+
 def main() -> None:
     import sys
 
@@ -49,6 +71,7 @@ def main() -> None:
     # the CLI imports build_sphinx from this module when it builds, so the partial is what it calls
     jupyter_book.sphinx.build_sphinx = functools.partial(jupyter_book.sphinx.build_sphinx, jobs=jobs)
     private_socket_kernels()
+    stop_workers_at_exit()
     cli()
 
 

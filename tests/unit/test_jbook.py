@@ -90,3 +90,34 @@ def test_a_page_that_stopped_being_a_notebook_is_not_offered_as_one(tmp_path):
     app = SimpleNamespace(outdir=str(tmp_path / "_build" / "html"), srcdir=str(tmp_path),
                           env=SimpleNamespace(found_docs={"book/still", "book/stopped"}))
     assert list(_notebooks(app)) == ["book/still"]
+
+
+def test_a_build_that_fails_while_a_reader_is_still_sending_exits_instead_of_hanging(tmp_path):
+    """Sphinx's parallel reader can leave a worker blocked sending its chapter's result through a pipe no one reads
+    once this process has failed; multiprocessing's exit handler then waits for it forever. cjreport.jbook stops
+    such workers at exit. Without it this script hangs (it did, timing out, until the handler was added)."""
+    import subprocess
+    import sys
+    import textwrap
+
+    script = tmp_path / "fails_while_sending.py"
+    script.write_text(textwrap.dedent('''
+        import time
+        from sphinx.util.parallel import ParallelTasks
+        from cjreport.jbook import stop_workers_at_exit
+
+        def slow_big(seconds):
+            time.sleep(seconds)
+            return "x" * 500_000  # more than a pipe's buffer holds
+
+        stop_workers_at_exit()
+        tasks = ParallelTasks(2)
+        tasks.add_task(slow_big, 0.3)
+        time.sleep(0.6)  # the worker is now blocked sending its result
+        raise RuntimeError("the build failed while a worker was still sending")
+    '''), encoding="utf-8")
+    try:
+        done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=60)
+    except subprocess.TimeoutExpired:
+        raise AssertionError("the failed build hung at exit") from None
+    assert done.returncode != 0 and "the build failed while a worker was still sending" in done.stderr, done.stderr
