@@ -117,6 +117,8 @@ class BookTypstBuilder(TypstBuilder):
         tree["docname"] = startdocname
         self._fresh_citation_nodes()
         self.env.resolve_references(tree, startdocname, self)
+        if self.document == "report":
+            drop_uncited_entries(tree)
         return tree
 
     def _fresh_citation_nodes(self) -> None:
@@ -415,3 +417,26 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_post_transform(ChartsForPrint)
     app.connect("config-inited", _documents, priority=950)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
+
+
+def drop_uncited_entries(tree: nodes.document) -> None:
+    """The report's bibliography keeps only the works the report cites: a 42nd reading found about twenty entries
+    cited only in the complete book printed in the report, with no sentence there citing them. A work is cited by
+    a {cite} role (a reference to its entry) or, in the chapters' plain author-year form, by its label's author and
+    year ("Kyodo News, 2022"), as the bibliography prints them."""
+    citations = list(tree.findall(nodes.citation))
+    if not citations:
+        return
+    referred = {node.get("refid") or node.get("refuri", "").rpartition("#")[2] for node in tree.findall(nodes.reference)}
+    text = " ".join(" ".join(node.astext().split()) for node in tree.findall(nodes.Text)
+                    if not any(isinstance(a, nodes.citation) for a in _ancestors(node))).replace("’", "'")
+    for citation in citations:
+        author, _, year = citation.children[0].astext().strip("[]").rpartition(" ")
+        if not (set(citation["ids"]) & referred or f"{author.replace('’', chr(39))}, {year}" in text):
+            citation.parent.remove(citation)
+
+
+def _ancestors(node: nodes.Node):
+    while node.parent is not None:
+        node = node.parent
+        yield node
