@@ -333,7 +333,7 @@ def key_findings_table(evidence: Evidence | None = None, most: int = MOST) -> Ma
         rows.append([escape(ev.codebook.questions[k.question].label), escape(capital(share(k.takers, k.total, "source"))),
                      "**" + escape(capital("; ".join(fails))) + "**" if fails else "none: it holds in every variant"])
     return list_table(["Key finding (question)", "Sources taking a position", "Does not hold"], rows,
-                      caption="The home page’s key findings in the same variants: each source left out in turn, "
+                      caption="The introduction’s key findings in the same variants: each source left out in turn, "
                               "the second coder’s codes, the codes the adjudication did not choose, and implied "
                               "positions set aside",
                       name="table-key-findings-sensitivity", widths=[40, 25, 35], classes="cj-sensitivity cj-cards")
