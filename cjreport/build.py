@@ -74,6 +74,8 @@ def pages_fingerprint(root: Path) -> str:
     return digest.hexdigest()
 
 
+# what _book_inputs checks against the loaded data, as the note on unchecked files names it
+BOOK_INPUTS = ("readings.yaml", "the .bib files", "CITATION.cff")
 MAX_ERRORS = 20  # enough to fix a batch in one go; more would scroll the first ones away
 
 
@@ -92,9 +94,12 @@ def verified_data(root: Path | None = None) -> Evidence:
                          f"({type(exc).__name__}: {' '.join(str(exc).split())[:200]})") from None
     if errors:
         # stdout says what was not checked; stderr holds the errors only, one line each.
-        if skipped:
+        # the book's own inputs (readings.yaml, the .bib files, CITATION.cff) are checked against loaded data, so a
+        # data error leaves them unchecked too: the note says so rather than let a later run surprise
+        unchecked = [s.file for s in skipped] + (list(BOOK_INPUTS) if evidence is None and root is not None else [])
+        if unchecked:
             print(f"note: not checked until the files above are fixed (they depend on them): "
-                  f"{', '.join(s.file for s in skipped)}", flush=True)
+                  f"{', '.join(unchecked)}", flush=True)
         lines = [f"error: {error}" for error in errors[:MAX_ERRORS]]
         if len(errors) > MAX_ERRORS:
             lines.append(f"error: … and {len(errors) - MAX_ERRORS} more ({len(errors)} in all); fix these first")

@@ -84,6 +84,10 @@ def test_a_broken_file_skips_its_dependants_with_a_note(data_copy):
     assert len(lines) == 1 and "sources.yaml" in lines[0] and "printd" in lines[0]
     note = [line for line in result.stdout.splitlines() if line.startswith("note:")]
     assert len(note) == 1 and "quotations.yaml" in note[0] and "coding.csv" in note[0]
+    # the book's own inputs are checked against the loaded data, so they wait too, and the note says so (they
+    # went unmentioned until this session: a broken readings.yaml then surfaced only on the next run)
+    from cjreport.build import BOOK_INPUTS
+    assert all(name in note[0] for name in BOOK_INPUTS), note[0]
 
 
 def test_the_list_is_capped_with_a_count_of_the_rest(data_copy):
