@@ -149,13 +149,24 @@ def questions(theme_id: str, evidence: Evidence | None = None) -> Markdown:
                               for i, q in enumerate(theme.questions, 1)) + "\n")
 
 
+def stance_words(stance_id: str, evidence: Evidence | None = None) -> str:
+    """A stance as the book prints it, plain text: its symbol, then its label ("± Qualified or mixed")."""
+    return f"{stance_symbol(stance_id)} {stance_label(stance_id, _ev(evidence))}"
+
+
+def implied_mark(question_id: str, sid: str, evidence: Evidence | None = None) -> str:
+    """" (implied)" where a cell's position is inferred rather than stated (the stance scale's rule: the coder's
+    reason says so), else nothing."""
+    code = _ev(evidence).coding[(question_id, sid)]
+    return " (implied)" if code.stance in OWN and is_implied(code.rationale) else ""
+
+
 def position_title(question_id: str, sid: str, evidence: Evidence | None = None) -> str:
     """A coded cell's heading, plain text: "Roy: − Opposes", with "(implied)" where the coder's reason says the
     position is inferred rather than stated (the stance scale's rule)."""
     ev = _ev(evidence)
     code = ev.coding[(question_id, sid)]
-    implied = " (implied)" if code.stance in OWN and is_implied(code.rationale) else ""
-    return f"{source_name(sid, ev)}: {stance_symbol(code.stance)} {stance_label(code.stance, ev)}{implied}"
+    return f"{source_name(sid, ev)}: {stance_words(code.stance, ev)}{implied_mark(question_id, sid, ev)}"
 
 
 def positions(question_id: str, evidence: Evidence | None = None) -> Markdown:
@@ -285,7 +296,7 @@ def stance_table(theme_id: str | None = None, evidence: Evidence | None = None) 
             row = [label if theme_id else f"{label} ({escape(theme.short)})"]
             for sid in ev.sources:
                 code = ev.coding[(question.id, sid)]
-                row.append(f"{escape(stance_symbol(code.stance))} {escape(stance_label(code.stance, ev))}")
+                row.append(escape(stance_words(code.stance, ev)))
             rows.append(row)
     n = len(ev.sources)
     first = 30
@@ -636,7 +647,7 @@ def event_readings(evidence: Evidence | None = None) -> Markdown:
     """Every event that two or more sources describe, with each source's reading side by side: its quotations
     with their speakers, and the stance of any coded cell that cites them."""
     ev = _ev(evidence)
-    stances = {qid: [f"{ev.codebook.questions[c.question].label}: {stance_symbol(c.stance)} {stance_label(c.stance, ev)}"
+    stances = {qid: [f"{ev.codebook.questions[c.question].label}: {stance_words(c.stance, ev)}"
                      for c in codes] for qid, codes in ev.citing.items()}
     blocks = []
     for event in ev.events:

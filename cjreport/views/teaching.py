@@ -11,15 +11,9 @@ from cjreport.analysis import agreement, teaching
 from cjreport.data.evidence import Evidence, load
 from cjreport.data.quotations import Quotation, fold
 from cjreport.views.markup import Markdown, escape, join, list_table, ref
-from cjreport.views.present import (appendix_ref, coding_note, notes_label, positions_label,
-                                    source_date, source_name, speaker_line, stance_label)
-from cjreport.views.style import stance_symbol
-from cjreport.analysis.sensitivity import OWN, is_implied
+from cjreport.views.present import (appendix_ref, coding_note, implied_mark, notes_label, pointer_words,
+                                    positions_label, source_date, source_name, speaker_line, stance_words)
 from cjreport.wording import capital, count, listing, number_word
-
-
-def _stance(stance_id: str, ev: Evidence) -> str:
-    return f"{stance_symbol(stance_id)} {stance_label(stance_id, ev)}"
 
 
 class Exercise:
@@ -42,7 +36,7 @@ class Exercise:
             theme = ev.codebook.theme(q.theme)
             blocks.append(f"**Question {i}: {escape(q.label)}** (theme: {escape(theme.short)}). *The proposition:* "
                           f"{escape(q.proposition)}\n\n*The codebook’s note:* {coding_note(q, ev)}")
-        stances = "\n".join(f"- **{escape(_stance(s.id, ev))}**, written `{s.id}`: {escape(s.definition)} "
+        stances = "\n".join(f"- **{escape(stance_words(s.id, ev))}**, written `{s.id}`: {escape(s.definition)} "
                             f"*Rule:* {escape(s.rule)}" for s in ev.codebook.stances)
         disagreed = " and ".join(f"{count(n, 'text')} on question {i}" for i, n in enumerate(self.disagreed, 1))
         blocks.append(f"*Why these two:* the book’s first and second codings differed on {disagreed}; on no other "
@@ -84,7 +78,7 @@ class Exercise:
             questions = ev.codebook.questions
             number = {q: i for i, q in enumerate(self.questions, 1)}
             rows = [[escape(source_name(d.source, ev)), f"{number[d.question]}: {escape(questions[d.question].label)}",
-                     escape(_stance(d.given, ev)), escape(_stance(d.final, ev)),
+                     escape(stance_words(d.given, ev)), escape(stance_words(d.final, ev)),
                      f"{escape(d.rationale)} ({ref('every text’s reason', notes_label(d.question))})"]
                     for d in result.differences]
             head = "First coding" if result.demonstration else "Your code"
@@ -99,8 +93,7 @@ class Exercise:
 def _opening(q: Quotation, n: int = 5) -> str:
     """The passage's opening words in quotation marks (verbatim), never its gist: the exercise names it by where
     it starts, as a reader finds it in the text."""
-    _, words, more = replace(q, gist="").key_words(n)
-    return f"“{words}”{'…' if more else ''}"
+    return pointer_words(q, replace(q, gist="").key_words(n)[1])
 
 
 def _openings(passages: list[Quotation]) -> dict[str, str]:
@@ -175,10 +168,10 @@ def where_to_look(evidence: Evidence | None = None) -> Markdown:
         for q in theme.questions:
             groups = []
             for stance in ev.codebook.stances:
-                held = [source_name(sid, ev) + (" (implied)" if stance.id in OWN and is_implied(ev.coding[(q.id, sid)].rationale) else "")
+                held = [source_name(sid, ev) + implied_mark(q.id, sid, ev)
                         for sid in ev.sources if ev.coding[(q.id, sid)].stance == stance.id]
                 if held:
-                    groups.append(f"{escape(_stance(stance.id, ev))}: {escape(listing(held))}")
+                    groups.append(f"{escape(stance_words(stance.id, ev))}: {escape(listing(held))}")
             lines.append(f"- *{escape(q.label)}*. " + "; ".join(groups) + ". "
                          f"({ref('The words', positions_label(q.id))}; {ref('the reasons', notes_label(q.id))}.)")
         blocks.append("\n".join(lines[:1]) + "\n\n" + "\n".join(lines[1:]))
