@@ -32,7 +32,7 @@ from cjreport.data.evidence import Evidence, load
 from cjreport.views.markup import Markdown, escape, list_table, ref
 from cjreport.wording import listing, number_word
 from cjreport.analysis.sensitivity import OWN, is_implied
-from cjreport.views.present import pointer_words, reference_numbers, source_name, stance_label, source_date as present_source_date
+from cjreport.views.present import pointer_words, source_name, stance_label, source_date as present_source_date
 from cjreport.data.quotations import Quotation, fold
 
 READING_ID = schema.READING_ID
@@ -206,20 +206,19 @@ def _speaker(quote: Quotation, ev: Evidence) -> str:
 
 
 def quote_ref(qid: str, evidence: Evidence | None = None, *, quoted: bool = False, speaker: bool = True) -> str:
-    """A short inline reference to a quotation, linking to the passage shown in full in the appendix: its speaker,
-    its reference number (as the appendix and the quotation index number it, so a reader of the PDF can find it)
-    and the words that carry it — Roy, Q20: …“a series of aggressive moves by Beijing”…. Where the sentence
-    already quotes the passage (`quoted`), the reference gives only speaker and number: the words are in the
-    sentence. Without `speaker` (the reference before it in one citation has the same speaker), the number leads.
+    """A short inline reference to a quotation, linking to the passage shown in full in the appendix: its speaker
+    and the words that carry it — Roy: …“a series of aggressive moves by Beijing”…. Where the sentence already
+    quotes the passage (`quoted`), the reference gives only the speaker: the words are in the sentence. Without
+    `speaker` (the reference before it in one citation has the same speaker), the words stand alone. A 42nd
+    reading found the reference numbers (Q20) in running prose made the readings read like a database; the
+    words find the passage on paper (the appendix reproduces each text in full), and the tables keep the numbers.
     MyST; the words are the source's own, so the built book's audit of quoted passages accepts them."""
     ev = evidence or load()
     quote = ev.quotations[qid]
-    text = reference_numbers(ev)[qid]
-    if speaker:
-        text = f"{_speaker(quote, ev)}, {text}"
+    parts = [_speaker(quote, ev)] if speaker or quoted else []
     if not quoted:
-        text += f": {pointer_words(quote)}"
-    return ref(text, quote.label)
+        parts.append(pointer_words(quote))
+    return ref(": ".join(parts), quote.label)
 
 
 def _quotes_from(before: str, quote: Quotation) -> bool:

@@ -54,9 +54,8 @@ def test_every_theme_and_the_synthesis_have_readings(evidence):
 
 def test_short_reference_is_verbatim_and_links_to_the_passage(evidence):
     """Each passage a reading rests on is linked: by the quoted words themselves, verbatim, or by a short reference
-    with its reference number (Q1, Q2, … as the appendix and the quotation index number it); any words a link
-    shows are the passage's own."""
-    numbers = present.reference_numbers(evidence)
+    naming its speaker, without the reference numbers the tables use (a 42nd reading found them in running prose
+    read like a database); any words a link shows are the passage's own."""
     for reading in readings.load_readings(evidence):
         shown = readings.paragraph(reading, evidence)
         assert "[[" not in shown
@@ -65,8 +64,7 @@ def test_short_reference_is_verbatim_and_links_to_the_passage(evidence):
             links = re.findall(r"\{ref\}`([^`]*)<" + re.escape(quote.label) + ">`", shown)
             assert links, f"{reading.id}: no short reference to {qid}"
             for text in links:
-                if not text.startswith("“"):
-                    assert re.search(rf"(^|, ){numbers[qid]}\b", text), (qid, text)
+                assert not re.search(r"\bQ\d+", text), (qid, text)
                 for words in re.findall(r"“([^”]*)”", text):
                     assert words.strip(" ,.;:") in " ".join(quote.text.split()), (qid, words)
 
@@ -74,8 +72,8 @@ def test_short_reference_is_verbatim_and_links_to_the_passage(evidence):
 def test_a_reference_shows_the_words_only_where_the_sentence_does_not_quote_them(evidence):
     """Where the sentence before a marker quotes the author's own words from the passage, those words are the
     link (two words or more: a single word is too small a link); where it quotes reported words or one word, the
-    reference is speaker and number (the speaker must be named);
-    elsewhere the reference shows the words that carry the passage, its gist, with its number."""
+    reference is the speaker (who must be named);
+    elsewhere the reference shows the words that carry the passage, its gist."""
     seen = {"linked": 0, "reported": 0, "gist": 0}
     for reading in readings.load_readings(evidence):
         shown = readings.paragraph(reading, evidence)
@@ -91,10 +89,10 @@ def test_a_reference_shows_the_words_only_where_the_sentence_does_not_quote_them
                 assert any(t.startswith("“") and "Q" not in t for t in links), (reading.id, quote.id, links)
             elif quoted:  # reported words, or a single word: speaker and number
                 seen["reported"] += 1
-                assert any("“" not in t and re.search(r"\bQ\d+", t) for t in links), (reading.id, quote.id, links)
+                assert any("“" not in t and t.strip() for t in links), (reading.id, quote.id, links)
             else:
                 seen["gist"] += 1
-                assert any("“" in t and re.search(r"\bQ\d+", t) for t in links), (reading.id, quote.id, links)
+                assert any("“" in t for t in links), (reading.id, quote.id, links)
     assert all(seen.values()), seen
 
 
@@ -304,7 +302,7 @@ def test_a_readings_references_stand_where_their_markers_stand_with_every_speake
             for text, label in re.findall(r"\{ref\}`([^`]*) <([^`>]*)>`", match.group(1)):
                 quote = evidence.quotations[label_of[label]]
                 who = readings._speaker(quote, evidence)
-                assert text.startswith(f"{who}, ") == (who != last), (reading.id, text)
+                assert (text == who or text.startswith(f"{who}: ")) == (who != last), (reading.id, text)
                 last = who
                 in_citations.append(label_of[label])
         inline = {label_of[label] for label in re.findall(r"\{ref\}`“[^`]*” <([^`>]*)>`", shown)}
