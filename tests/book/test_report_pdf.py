@@ -131,8 +131,10 @@ def test_every_link_out_of_the_report_opens_the_complete_book_where_its_words_ar
     for page, uri, text, after in links_out:
         target = int(re.fullmatch(rf"{re.escape(PDF_NAME)}#page=(\d+)", uri).group(1))
         assert 1 <= target <= len(complete_words), uri
-        # A quotation's link reads "Roy, Q4: …“words”…" or "Roy, Q4", or is its words in quotation marks: the full
-        # text there marks it "[Q4]" and holds its words; the speaker under a displayed quotation names no words.
+        # A quotation's link in a table reads "Roy (Q4): …“words”…": the full text there marks it "[Q4]" and holds
+        # its words. A reading's reads "Roy: …“words”…" or is its words in quotation marks, and the full text holds
+        # the words; the speaker under a displayed quotation, or a reading's citation of words its sentence
+        # quotes, names no words.
         # Any other link's words are the title of its target.
         number = re.search(r"\bQ(\d+)\b", text)
         quoted = re.findall(r"“([^”]+)”", text)
@@ -140,6 +142,8 @@ def test_every_link_out_of_the_report_opens_the_complete_book_where_its_words_ar
             probes = [f"[Q{number.group(1)}]"] + quoted
         elif _quoted_words(text):  # a reading's quoted words, linked to where they stand in the full text
             probes = [_quoted_words(text)]
+        elif quoted:  # a reading's citation: speaker and the words that carry the passage
+            probes = quoted
         elif _speaker(text):
             probes = []
         else:
@@ -154,7 +158,7 @@ def test_every_link_out_of_the_report_opens_the_complete_book_where_its_words_ar
 def _speaker(text: str) -> bool:
     """Whether a link's words are the speaker under a displayed quotation (present.speaker_line), or the part of
     one on one line, which links to the passage in the complete book's appendix."""
-    words = squash(text.strip().rstrip("("))
+    words = squash(text.strip().rstrip("(").strip(" (),.;:"))
     if not words or re.search(r"\bQ\d+\b|“", text):
         return False
     # a part of a line long enough not to be a mere name that other links start with ("Japanese", "CIIS")
@@ -165,10 +169,13 @@ def _speaker(text: str) -> bool:
 @functools.cache
 def _speakers() -> frozenset[str]:
     from cjreport import load
+    from cjreport.views import readings
     from cjreport.views.present import speaker_line
 
     evidence = load()
-    return frozenset(squash(speaker_line(q, evidence)) for q in evidence.quotations.values())
+    # the line under a displayed quotation, and a reading's citation of words its sentence quotes ("(Zhang)")
+    return frozenset(squash(line(q, evidence)) for q in evidence.quotations.values()
+                     for line in (speaker_line, readings._speaker))
 
 
 def _quoted_words(text: str) -> str | None:
@@ -186,13 +193,13 @@ def test_a_link_to_a_section_prints_the_complete_books_page_number(links_out):
     for page, uri, text, after in printed:
         target = int(uri.rsplit("=", 1)[1])
         assert SUFFIX.match(after).group(1) == labels[target - 1], (page, text, after)
-    # every link but a quotation's (its Q number is its printed reference) prints the page, the first time its
-    # chapter links that target; a later link there to the same target prints none (a 28th reading)
+    # every link but a quotation's (its Q number or its words are its printed reference) prints the page, the first
+    # time its chapter links that target; a later link there to the same target prints none (a 28th reading)
     starts = _chapter_starts()
     chapter = lambda page: max(i for i, start in enumerate(starts) if start <= page)
     seen, bare = set(), []
     for page, uri, text, after in links_out:
-        if re.search(r"\bQ\d+\b", text) or _speaker(text) or _quoted_words(text):
+        if re.search(r"\bQ\d+\b|“", text) or _speaker(text):
             continue
         key = (chapter(page), uri)
         if SUFFIX.match(after):
