@@ -252,8 +252,29 @@ def _bibliography_labels(pdf) -> tuple[str, list[str]]:
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     body, _, entries = text.partition("The sources of the corpus, and the other works the book cites")
     assert entries, f"{pdf.name}: no bibliography"
-    labels = re.findall(r"\[([^\[\]]+? (?:\d{4}|n\.d\.))\] ", " ".join(entries.split()))
+    labels = re.findall(r"\[([^\[\]]+? (?:\d{4}|n\.d\.)(?:-[a-z])?)\] ", " ".join(entries.split()))
     return " ".join(body.split()).replace("’", "'"), labels
+
+
+def _author_year(label: str) -> tuple[str, str]:
+    """A label's author and year as the chapters cite them ("MGIMO University", "n.d." for "… n.d.-a")."""
+    author, year = label.replace("’", "'").rsplit(" ", 1)
+    return " ".join(author.split()), re.sub(r"-[a-z]$", "", year)
+
+
+def test_every_work_the_report_cites_is_in_its_bibliography():
+    """A 44th reading found five works the report cites in the plain "Author, Year" form missing from its
+    bibliography: two cited across a line break or beside a linked name ("China.org.cn, 2011"), three whose
+    label carries a letter ("MGIMO University n.d.-a"). Each work of the complete book's bibliography that the
+    report's text cites is in the report's."""
+    body, labels = _bibliography_labels(REPORT)
+    _, complete = _bibliography_labels(PDF)
+    flat = body.replace("-", "")
+    cited = [label for label in complete
+             if "{}, {}".format(*_author_year(label)).replace("-", "") in flat]
+    assert len(cited) >= 20, cited
+    missing = [label for label in cited if label not in labels]
+    assert not missing, missing
 
 
 def test_the_reports_bibliography_lists_only_works_the_report_cites():
@@ -265,7 +286,7 @@ def test_the_reports_bibliography_lists_only_works_the_report_cites():
     assert labels and len(labels) < len(complete), (len(labels), len(complete))
     uncited = []
     for label in labels:
-        author, year = label.replace("’", "'").rsplit(" ", 1)
+        author, year = _author_year(label)
         # pdftotext drops a hyphen at a line's end ("Atanassova-" / "Cornelis"): compare without hyphens
         author, flat = " ".join(author.split()).replace("-", ""), body.replace("-", "")
         if f"{author}, {year}" not in flat and f"{author} ({year})" not in flat:
