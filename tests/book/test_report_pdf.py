@@ -250,6 +250,9 @@ def test_the_report_keeps_its_bibliography_entries_once(report_pages):
 def _bibliography_labels(pdf) -> tuple[str, list[str]]:
     """A PDF's text before its bibliography, and the labels its bibliography prints ("Kyodo News 2022")."""
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    # without each page's number and running head, so that a citation across a page break reads whole
+    pages = [re.sub(r"\n+\d+\s*$", "", page) for page in text.split("\f")]
+    text = "\n".join(re.sub(r"^\d+(?:\.\d+)* [^\n]*\n", "", page) for page in pages)
     body, _, entries = text.partition("The sources of the corpus, and the other works the book cites")
     assert entries, f"{pdf.name}: no bibliography"
     labels = re.findall(r"\[([^\[\]]+? (?:\d{4}|n\.d\.)(?:-[a-z])?)\] ", " ".join(entries.split()))
@@ -259,7 +262,8 @@ def _bibliography_labels(pdf) -> tuple[str, list[str]]:
 def _author_year(label: str) -> tuple[str, str]:
     """A label's author and year as the chapters cite them ("MGIMO University", "n.d." for "… n.d.-a")."""
     author, year = label.replace("’", "'").rsplit(" ", 1)
-    return " ".join(author.split()), re.sub(r"-[a-z]$", "", year)
+    # a label broken at its hyphen over two lines reads "Indo- Pacific" once its lines are joined
+    return " ".join(author.split()).replace("- ", "-"), re.sub(r"-[a-z]$", "", year)
 
 
 def test_every_work_the_report_cites_is_in_its_bibliography():
