@@ -170,7 +170,6 @@ def key_finding_list(evidence: Evidence | None = None, most: int = MOST) -> list
 NOT_CHOSEN = "with the codes the adjudication did not choose"
 SECOND = "under the second coder’s codes"
 EXPLICIT = "with implied positions set aside"
-CODERS_AGREE = "The coders’ disagreements do not change it."
 
 
 def rests_on_inference(k: KeyFinding) -> bool:
@@ -187,7 +186,7 @@ INFERRED_LEAD = ("**Resting in part on what the coders infer.** These findings f
 
 def recodings(k: KeyFinding) -> list[tuple[bool | None, str]]:
     """The variants that recode cells rather than leave a source out, each with whether the finding holds in it
-    and how a sentence names it: the one list the strength line, the table and the order read."""
+    and how a sentence names it: the one list the table of the tests and the order read."""
     return [(k.under_second, SECOND), (k.under_not_chosen, NOT_CHOSEN), (k.under_explicit, EXPLICIT)]
 
 
@@ -207,7 +206,7 @@ def tests_passed(k: KeyFinding) -> tuple[int, int]:
 
 def without(sid: str, k: KeyFinding, ev: Evidence) -> str:
     """A test that leaves out a source, as the appendix's table of the key findings names it when the finding fails
-    it (the home page's strength line names it in `strength`). A split needs a source on each side, so it fails
+    it. A split needs a source on each side, so it fails
     without a source that is alone on its side; the table says so ("without Roy, the only one that disagrees"), so
     that a reader sees why, rather than taking the failure for a weakness."""
     name = prose_name(sid, ev)
@@ -218,34 +217,39 @@ def without(sid: str, k: KeyFinding, ev: Evidence) -> str:
     return f"without {name}, the only {'ones' if plural else 'one'} that {_says(stance, (sid,), ev)}"
 
 
-def strength(k: KeyFinding, ev: Evidence) -> str:
-    """How firm a key finding is, in plain sentences (tests/book/test_key_findings.py recomputes every part): the
-    verdict, how many of its tests it survives; then the tests it fails, if any, as one sentence ("It fails without
-    Roy or without the CIIS fellows, …, and with implied positions set aside"); then whether the other coder's
-    codes change it. How many sources take a position is said once, in the finding's own sentence above it. Three
-    readers found the earlier two-part line ("Strength: …; Tests it fails: …; …") hard to parse."""
+FIRM = "Firm: it holds in every test."
+SINGLE_EACH = "a single text on each side"
+SINGLE_ONE = "a single text on one side"
+INFERRED = "positions the coders infer"
+DISPUTED = "a code the two coders disagreed on"
+
+
+def grade(k: KeyFinding, ev: Evidence) -> str:
+    """How firm a key finding is, in the home page's plain words: what it rests on, then how many of its tests it
+    survives ("Rests on a single text on each side; it holds in three of five tests."). A 44th reading found the
+    full account of the tests it fails ("It fails without …, and also with implied positions set aside") lost a
+    reader who is not a methodologist; the synthesis's table of the tests (`key_findings_table`) keeps that account,
+    and tests/book/test_key_findings.py recomputes both from the data."""
     passed, tests = tests_passed(k)
-    verdict = "holds in every test" if passed == tests else f"holds in {number_word(passed)} of {number_word(tests)} tests"
-    text = f"Strength: {verdict}."
-    fails = []
+    if passed == tests:
+        return FIRM
+    rests = []
     if k.fails_without:
-        # "or", not "and": each source is left out on its own; a split needs a source on each side, so a failure
-        # there says the side rests on that source alone, not that the finding is weak in some other way
-        names = " or ".join(f"without {prose_name(s, ev)}" for s in k.fails_without)
         if k.kind == "split":
-            names += (" (each the only source on its side)" if len(k.fails_without) > 1
-                      else " (the only source on its side)")
-        fails.append(names)
-    recoded = [condition for result, condition in recodings(k) if result is False]
-    if fails and recoded:
-        text += f" It fails {fails[0]}, and also {listing(recoded)}."
-    elif fails or recoded:
-        text += f" It fails {fails[0] if fails else listing(recoded)}."
-    if k.under_second is True and k.under_not_chosen is True:
-        # both recodings that come from the coders' disagreements (the second coder's codes throughout; the
-        # disagreed cells coded as the adjudication did not choose) leave it standing
-        text += f" {CODERS_AGREE}"
-    return text
+            # a split fails without a source only where that source is alone on its side
+            alone = [held for held in k.held.values() if len(held) == 1 and held[0] in k.fails_without]
+            rests.append(SINGLE_EACH if len(alone) == len(k.held) else SINGLE_ONE if len(alone) == 1
+                         else f"a single text on each of {number_word(len(alone))} sides")
+        elif len(k.fails_without) == k.takers:
+            rests.append("both of its texts" if k.takers == 2 else f"each of its {number_word(k.takers)} texts")
+        else:
+            rests.append(listing([prose_name(s, ev) for s in k.fails_without]))
+    if k.under_explicit is False:
+        rests.append(INFERRED)
+    if k.under_second is False or k.under_not_chosen is False:
+        rests.append(DISPUTED)
+    return (f"Rests {listing([f'on {part}' for part in rests])}; it holds in {number_word(passed)} of "
+            f"{number_word(tests)} tests.")
 
 
 def implied(k: KeyFinding, ev: Evidence) -> str:
@@ -314,7 +318,7 @@ def key_findings(evidence: Evidence | None = None, most: int = MOST) -> Markdown
             # position on this question", six times, dangling)
             f"**{i + 1}. {ref(ev.codebook.questions[k.question].label, positions_label(k.question))}.** "
             f"{escape(' '.join(filter(None, [k.sentence, implied(k, ev), submitted(k, ev)])))}\n\n"
-            f"{{.cj-strength}}\n**Strength:** {escape(strength(k, ev).removeprefix('Strength: '))}\n\n"
+            f"{{.cj-strength}}\n**How firm:** {escape(grade(k, ev))}\n\n"
             f"{{.cj-finding-evidence}}\n*In their words:* {evidence_links}.\n```"))
     return join(parts)
 
