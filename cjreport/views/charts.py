@@ -23,7 +23,7 @@ import vl_convert
 
 from cjreport.data.evidence import Evidence, load
 from cjreport.views.markup import for_book
-from cjreport.views.present import reference_numbers, source_name
+from cjreport.views.present import implied_mark, reference_numbers, source_name
 from cjreport.views.style import stance_colour, stance_symbol
 from cjreport.data.quotations import fold
 from cjreport.analysis.vocab import distinctive_words
@@ -234,7 +234,11 @@ def stance_frame(evidence: Evidence | None = None) -> pd.DataFrame:
                 first = ev.quotations[code.quotations[0]] if code.quotations else None
                 rows.append({"theme": theme.short, "question": question.label, "proposition": question.proposition,
                              "source": source_name(sid, ev), "stance": ev.codebook.stance(code.stance).label,
-                             "mark": stance_symbol(code.stance), "rationale": code.rationale,
+                             # an inferred position carries an asterisk: a 44th reading found the matrix, the
+                             # figure most readers look at, showing the coders' inferences as stated positions
+                             "mark": stance_symbol(code.stance) + ("*" if implied_mark(question.id, sid, ev) else ""),
+                             "implied": "yes" if implied_mark(question.id, sid, ev) else "no",
+                             "rationale": code.rationale,
                              "quotation": fold(first.text).strip() if first else "—",
                              "speaker": first.speaker if first else "—"})
     return pd.DataFrame(rows)
@@ -257,7 +261,8 @@ def stance_matrix(evidence: Evidence | None = None) -> Figure:
             y=alt.Y("question:N", title=None, sort=list(df["question"].drop_duplicates()),
                     axis=alt.Axis(domain=False, ticks=False)),
             tooltip=[alt.Tooltip("proposition:N", title="Question"), alt.Tooltip("source:N", title="Source"),
-                     alt.Tooltip("stance:N", title="Stance"), alt.Tooltip("rationale:N", title="Why"),
+                     alt.Tooltip("stance:N", title="Stance"), alt.Tooltip("implied:N", title="Implied"),
+                     alt.Tooltip("rationale:N", title="Why"),
                      alt.Tooltip("quotation:N", title="Quotation"), alt.Tooltip("speaker:N", title="Speaker")],
         )
         cells = base.mark_rect(strokeWidth=2).encode(
@@ -275,14 +280,17 @@ def stance_matrix(evidence: Evidence | None = None) -> Figure:
             width="container", height=alt.Step(24),
             title=alt.Title(["Stance of each source", "on each contested question"] if narrow
                             else "Stance of each source on each contested question",
-                            subtitle=["+ supports  ± qualified  − opposes", "R reports only  · not addressed"] if narrow
-                            else "Symbols: + supports, ± qualified, − opposes, R reports only, · not addressed"),
+                            subtitle=["+ supports  ± qualified  − opposes", "R reports only  · not addressed",
+                                      "* implied: inferred by the coders"] if narrow
+                            else ["Symbols: + supports, ± qualified, − opposes, R reports only, · not addressed;",
+                                  "* implied: inferred by the coders, not stated"]),
         )
 
     return Figure(layout(False), "stance-matrix",
                   f"Matrix of {df['question'].nunique()} questions by {len(ev.sources)} sources, each cell coloured and "
-                  f"marked by the source's stance; the same stances are written out in the table {STANCES_IN_WORDS}.",
-                  df[["theme", "question", "source", "stance", "speaker", "quotation"]], narrow=layout(True),
+                  f"marked by the source's stance, an asterisk marking a position the coders infer; the same stances are "
+                  f"written out in the table {STANCES_IN_WORDS}.",
+                  df[["theme", "question", "source", "stance", "implied", "speaker", "quotation"]], narrow=layout(True),
                   data_printed_in=f"the table {STANCES_IN_WORDS} gives every stance in words, and each theme "
                                   "chapter the words of the source behind it")
 
