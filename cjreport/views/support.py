@@ -10,6 +10,7 @@ does not say that a source would have judged otherwise had it known.
 
 from __future__ import annotations
 
+import re
 import calendar
 from dataclasses import dataclass
 from datetime import date
@@ -160,6 +161,14 @@ def dated_from_outside(text: str) -> bool:
     return "context from outside the texts" in text
 
 
+def outside_date(text: str) -> str:
+    """How a reading marks an event's date from outside the texts, with the work the event's note cites for it
+    (", a date from outside the texts: The World and Japan Database, n.d."): a 44th reading found the date
+    marked but uncited in the report, where the note's citation was not shown."""
+    cited = re.search(r":\s*([^:()]+?, (?:n\.d\.(?:-[a-z])?|\d{4}))", text)
+    return OUTSIDE_DATE + (f": {cited.group(1)}" if cited else "")
+
+
 def short_event(text: str) -> str:
     """An event's first clause, without the notes data/events.csv keeps after a semicolon or in parentheses."""
     return text.split(";")[0].split(" (")[0].rstrip(".").strip()
@@ -220,7 +229,7 @@ def timing_notes(evidence: Evidence) -> Markdown:
             f"({escape(source_date(g.earlier, ev, inline=True))}) {escape(says(g.earlier))}; {escape(_name(g.later, ev))} "
             f"({escape(source_date(g.later, ev, inline=True))}) {escape(says(g.later))}, citing an event "
             f"{escape(_name(g.earlier, ev))} could not know: {escape(short_event(event.event))} "
-            f"({escape(readable_date(event.date))}{OUTSIDE_DATE if dated_from_outside(event.event) else ''}). "
+            f"({escape(readable_date(event.date))}{outside_date(event.event) if dated_from_outside(event.event) else ''}). "
             f"In {escape(possessive(_name(g.later, ev)))} words: {refs}.")
     return Markdown("\n".join(lines) + "\n")
 

@@ -244,6 +244,11 @@ def test_a_timing_note_marks_a_date_taken_from_outside_the_texts(evidence):
     assert outside, "no timing note prints a date from outside the texts: the test would test nothing"
     lines = support.timing_notes(evidence).text.splitlines()
     assert sum(support.OUTSIDE_DATE in line for line in lines) == len(outside), lines
+    # and cited, to the work the event's note cites for the date (a 44th reading found it uncited in the report)
+    for g in outside:
+        note = events[g.event].event
+        work = note.split(":")[-1].split(", in the bibliography")[0].strip(" ()")
+        assert work and any(f"{support.OUTSIDE_DATE}: {work}" in line for line in lines), (work, lines)
     # the note taken out of the event, its date is no longer marked
     plain = replace(evidence, events=[replace(e, event=e.event.replace("context from outside the texts", "context"))
                                       for e in evidence.events])
