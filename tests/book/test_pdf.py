@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[2]
 PDF = ROOT / "_build" / PDF_NAME
 TEMPLATE = ROOT / "book" / "_typst" / "cjreport.typ"
 MIN_CHART_TEXT_PT = 7.0
-MAX_PAGES = 150  # the book runs to about 137 pages (the teaching chapter added 7); a layout fault (a page per table row, blank pages) adds far more
+MAX_PAGES = 150  # the book runs to about 140 pages (the teaching chapter added 7); a layout fault (a page per table row, blank pages) adds far more
 WEB_ONLY = ("hover", "click", "drag", "type in the search box", "pick a theme", "scroll to zoom", "tap ")
 CHART_FONT = "DejaVuSans"  # the charts' print font (cjreport/charts.py PRINT_FONT): the text of the charts, and nothing else
 # Typst's contents: dot leaders with spaces between the dots, and a word joiner before the page number
