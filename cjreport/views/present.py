@@ -296,7 +296,9 @@ def stance_table(theme_id: str | None = None, evidence: Evidence | None = None) 
             row = [label if theme_id else f"{label} ({escape(theme.short)})"]
             for sid in ev.sources:
                 code = ev.coding[(question.id, sid)]
-                row.append(escape(stance_words(code.stance, ev)))
+                # "(implied)" as in the position titles: a 45th reading found the tables showing inferred
+                # positions as stated ones
+                row.append(escape(stance_words(code.stance, ev) + implied_mark(question.id, sid, ev)))
             rows.append(row)
     n = len(ev.sources)
     first = 30
