@@ -232,12 +232,13 @@ def stance_frame(evidence: Evidence | None = None) -> pd.DataFrame:
             for sid in ev.sources:
                 code = ev.coding[(question.id, sid)]
                 first = ev.quotations[code.quotations[0]] if code.quotations else None
+                implied = bool(implied_mark(question.id, sid, ev))
                 rows.append({"theme": theme.short, "question": question.label, "proposition": question.proposition,
                              "source": source_name(sid, ev), "stance": ev.codebook.stance(code.stance).label,
                              # an inferred position carries an asterisk: a 44th reading found the matrix, the
                              # figure most readers look at, showing the coders' inferences as stated positions
-                             "mark": stance_symbol(code.stance) + ("*" if implied_mark(question.id, sid, ev) else ""),
-                             "implied": "yes" if implied_mark(question.id, sid, ev) else "no",
+                             "mark": stance_symbol(code.stance) + ("*" if implied else ""),
+                             "implied": "yes" if implied else "no",
                              "rationale": code.rationale,
                              "quotation": fold(first.text).strip() if first else "—",
                              "speaker": first.speaker if first else "—"})
